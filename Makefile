@@ -1,0 +1,53 @@
+# signalfd raw siginfo: build, boot and test the patched kernel.
+# "make run" boots the x86-64 guest and runs every suite; "make test" is CI.
+
+ARCH ?= x86_64
+export INJECT VERBOSE GUEST_TIMEOUT QEMU_KVM
+
+.PHONY: help setup tree kernel headers tests initramfs run test check \
+	export-patches reset-tree clean distclean
+
+help: ## List the targets
+	@echo "Usage: make TARGET [ARCH=x86_64|arm64]"
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | \
+		awk -F':.*## ' '{ printf "  %-16s %s\n", $$1, $$2 }'
+	@echo "Variables: ARCH (x86_64, arm64), VNG=1 (virtme-ng kernel), INJECT=fail|suitehang|hang|warn,"
+	@echo "           VERBOSE=1 (whole console), GUEST_TIMEOUT=seconds (900), QEMU_KVM=1 (x86 only)"
+
+setup: ## Install the Debian packages the project needs (idempotent)
+	@ci/setup.sh
+
+tree: ## Unpack the pinned kernel source into build/src and apply patches/
+	@kernel/tree.sh prepare
+
+kernel: tree ## Configure and build the kernel for ARCH (VNG=1: virtme-ng variant)
+	@kernel/build.sh $(ARCH) $(if $(VNG),vng)
+
+headers: kernel ## Install ARCH's UAPI headers into build/ARCH/headers
+
+tests: ## Build the guest's test programs for ARCH
+	@selftests/build.sh $(ARCH)
+
+initramfs: tests ## Build ARCH's guest initramfs
+	@ci/initramfs.sh $(ARCH)
+
+run: setup ## Build and boot the ARCH kernel, run every suite, show the results
+	@ci/run-arch.sh $(ARCH)
+
+test: ## What CI runs: host checks, then both arches, every suite
+	@ci/test.sh
+
+check: ## Host-side checks only (no kernel build)
+	@python3 ci/test_ktap.py
+
+export-patches: ## Write the tree's commits on base back into patches/
+	@kernel/tree.sh export
+
+reset-tree: ## Drop the tree's local commits and edits, re-apply patches/
+	@kernel/tree.sh reset
+
+clean: ## Remove build output but keep the kernel tree and ccache
+	rm -rf build/x86_64* build/arm64* build/*-counts
+
+distclean: ## Remove everything under build/
+	rm -rf build

@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Build the guest's initramfs for one architecture: static busybox, the
+# init, the suite list and build/ARCH/tests/. Uses the kernel's own
+# gen_init_cpio, so device nodes need no root.
+#
+#   initramfs.sh ARCH      output: build/ARCH/initramfs.cpio
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+. "$top/ci/versions.sh"
+arch=${1:?usage: initramfs.sh ARCH}
+out=$top/build/$arch
+cache=$top/build/cache
+
+die() { echo "ci/initramfs.sh: $*" >&2; exit 1; }
+
+# Static busybox for ARCH. The host's comes from busybox-static; arm64's
+# is unpacked from the .deb (installing it would replace the host's).
+busybox_for() {
+	case $1 in
+	x86_64) echo /bin/busybox ;;
+	arm64)
+		local dir=$cache/busybox-arm64-${BUSYBOX_VERSION//[:~]/_}
+		if [ ! -x "$dir/bin/busybox" ]; then
+			mkdir -p "$dir.tmp"
+			(cd "$dir.tmp" && apt-get download -q "busybox-static:arm64=$BUSYBOX_VERSION" >&2) ||
+				die "apt-get download busybox-static:arm64=$BUSYBOX_VERSION failed (run 'apt-get update'?)"
+			dpkg -x "$dir.tmp"/busybox-static_*_arm64.deb "$dir"
+			rm -rf "$dir.tmp"
+		fi
+		echo "$dir/bin/busybox"
+		;;
+	esac
+}
+
+spec() {
+	local busybox=$1 f rel
+	echo "dir /dev 0755 0 0"
+	echo "nod /dev/console 0600 0 0 c 5 1"
+	for d in bin proc sys tmp tests; do echo "dir /$d 0755 0 0"; done
+	echo "file /bin/busybox $busybox 0755 0 0"
+	echo "file /init $top/ci/guest/init 0755 0 0"
+	echo "file /tests/inject-fail.sh $top/ci/guest/inject-fail.sh 0755 0 0"
+	grep -v -e '^#' -e '^$' "$top/ci/suites" > "$out/suites"
+	echo "file /tests/suites $out/suites 0644 0 0"
+	(cd "$out/tests" && find . -mindepth 1 | sort) | while read -r rel; do
+		rel=${rel#./}
+		f=$out/tests/$rel
+		if [ -d "$f" ]; then
+			echo "dir /tests/$rel 0755 0 0"
+		else
+			echo "file /tests/$rel $f $(stat -c %a "$f") 0 0"
+		fi
+	done
+}
+
+gen=$out/linux/usr/gen_init_cpio
+[ -x "$gen" ] || die "$gen missing: run 'make kernel ARCH=$arch'"
+[ -d "$out/tests" ] || die "$out/tests missing: run 'make tests ARCH=$arch'"
+spec "$(busybox_for "$arch")" > "$out/initramfs.list"
+"$gen" "$out/initramfs.list" > "$out/initramfs.cpio"
+echo "ci/initramfs.sh: $arch: $out/initramfs.cpio ($(du -h "$out/initramfs.cpio" | cut -f1))"

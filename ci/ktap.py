@@ -1,0 +1,193 @@
+#!/usr/bin/env python3
+"""Judge a guest run from its serial console log.
+
+The guest's init prints a top-level KTAP document, one test per suite, with
+each suite's own KTAP output nested four spaces deeper, then all of dmesg.
+This prints the results per suite, checks dmesg for kernel reports, and
+ends with "N passed, N failed, N skipped". A guest that never reports, or
+stops reporting, fails: it is never a pass.
+
+  ktap.py CONSOLE_LOG [--name NAME] [--counts FILE]
+
+Exit status: 0 when nothing failed, 1 otherwise.
+"""
+import argparse
+import re
+import sys
+from dataclasses import dataclass, field
+
+BEGIN, END = "@@@ guest results begin", "@@@ guest results end"
+DMESG_BEGIN, DMESG_END = "@@@ dmesg begin", "@@@ dmesg end"
+
+# Kernel reports that fail a run wherever they appear outside test output.
+REPORTS = re.compile(
+    r"\bWARNING: |------------\[ cut here \]------------"
+    r"|\bBUG: |kernel BUG at|\bOops\b|Kernel panic - not syncing"
+    r"|general protection fault|Unable to handle kernel"
+    r"|INFO: possible|DEBUG_LOCKS_WARN_ON|KASAN:|UBSAN:|KFENCE:|kmemleak:"
+    r"|INFO: task .* blocked for more than|INFO: rcu_\w+ (self-)?detected stall"
+)
+
+RESULT = re.compile(r"^(ok|not ok) (\d+)(?: -)? ?([^#]*?)\s*(?:#\s*(.*))?$")
+
+
+@dataclass
+class Suite:
+    name: str
+    ok: bool = False
+    directive: str = ""
+    reported: bool = False
+    cases: list = field(default_factory=list)  # (name, "pass"|"fail"|"skip")
+
+    def counts(self):
+        p = sum(1 for _, r in self.cases if r == "pass")
+        f = sum(1 for _, r in self.cases if r == "fail")
+        s = sum(1 for _, r in self.cases if r == "skip")
+        if not self.cases:
+            if not self.reported or not self.ok:
+                f = 1
+            elif self.directive.upper().startswith("SKIP"):
+                s = 1
+            else:
+                p = 1
+        elif not self.ok and f == 0:
+            # The suite failed around its cases (crash, timeout, exit code).
+            f = 1
+        return p, f, s
+
+
+@dataclass
+class Report:
+    suites: list = field(default_factory=list)
+    problems: list = field(default_factory=list)  # run-level failures
+    kernel_reports: list = field(default_factory=list)
+
+    def counts(self):
+        p = f = s = 0
+        for suite in self.suites:
+            sp, sf, ss = suite.counts()
+            p, f, s = p + sp, f + sf, s + ss
+        # The kernel-log check is a test of its own; so is each
+        # run-level problem (no report, no end of report).
+        if self.kernel_reports:
+            f += 1
+        else:
+            p += 1
+        return p, f + len(self.problems), s
+
+
+def classify(ok, directive):
+    d = directive.upper()
+    if d.startswith("SKIP"):
+        return "skip"
+    if ok or d.startswith("XFAIL"):
+        return "pass"
+    return "fail"
+
+
+def parse(text):
+    lines = text.splitlines()
+    rep = Report()
+    try:
+        start = lines.index(BEGIN)
+    except ValueError:
+        rep.problems.append("the guest never reported (no KTAP results on the console)")
+        rep.kernel_reports = [l for l in lines if REPORTS.search(l)]
+        return rep
+
+    try:
+        end = lines.index(END, start)
+    except ValueError:
+        end = len(lines)
+        rep.problems.append("the guest stopped before the end of its report (hang, crash or timeout)")
+
+    section = lines[start + 1:end]
+    dmesg = []
+    if DMESG_BEGIN in section:
+        i = section.index(DMESG_BEGIN)
+        j = section.index(DMESG_END) if DMESG_END in section else len(section)
+        dmesg = section[i + 1:j]
+        section = section[:i]
+    elif not rep.problems:
+        rep.problems.append("the guest printed no dmesg")
+
+    plan = None
+    current = Suite(name="")
+    for line in section:
+        if line.startswith("    "):
+            m = RESULT.match(line[4:])
+            if m:
+                current.cases.append((m.group(3), classify(m.group(1) == "ok", m.group(4) or "")))
+            continue
+        m = re.match(r"^1\.\.(\d+)$", line)
+        if m:
+            plan = int(m.group(1))
+            continue
+        m = re.match(r"^# (\S+): running", line)
+        if m:
+            current = Suite(name=m.group(1))
+            rep.suites.append(current)
+            continue
+        m = RESULT.match(line)
+        if m:
+            current.name = m.group(3) or current.name
+            current.ok = m.group(1) == "ok"
+            current.directive = m.group(4) or ""
+            current.reported = True
+            if not current in rep.suites:
+                rep.suites.append(current)
+            current = Suite(name="")
+
+    if plan is None:
+        rep.problems.append("no KTAP plan line")
+    else:
+        for i in range(plan - len(rep.suites)):
+            rep.problems.append(f"suite {len(rep.suites) + i + 1} of {plan} never ran")
+
+    before = lines[:start]
+    rep.kernel_reports = [l for l in before + dmesg if REPORTS.search(l)]
+    return rep
+
+
+def render(rep, name):
+    out = []
+    for suite in rep.suites:
+        p, f, s = suite.counts()
+        state = "FAIL" if f else ("SKIP" if s and not p else "ok")
+        why = f" ({suite.directive})" if suite.directive else ""
+        if not suite.reported:
+            why = " (no result: killed or crashed)"
+        out.append(f"  {state:4} {name}/{suite.name}: {p} passed, {f} failed, {s} skipped{why}")
+        for case, result in suite.cases:
+            if result != "pass":
+                out.append(f"         {result}: {case}")
+    if rep.kernel_reports:
+        out.append(f"  FAIL {name}/kernel-log: {len(rep.kernel_reports)} report line(s) in dmesg:")
+        out.extend(f"         {l}" for l in rep.kernel_reports[:20])
+    else:
+        out.append(f"  ok   {name}/kernel-log: no WARN, BUG, Oops, lockdep, KASAN or UBSAN report")
+    for problem in rep.problems:
+        out.append(f"  FAIL {name}: {problem}")
+    p, f, s = rep.counts()
+    out.append(f"{name}: {p} passed, {f} failed, {s} skipped")
+    return "\n".join(out)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("log")
+    ap.add_argument("--name", default="guest")
+    ap.add_argument("--counts", help="write 'passed failed skipped' to this file")
+    args = ap.parse_args()
+    with open(args.log, errors="replace") as f:
+        rep = parse(f.read())
+    print(render(rep, args.name))
+    p, f, s = rep.counts()
+    if args.counts:
+        with open(args.counts, "w") as c:
+            c.write(f"{p} {f} {s}\n")
+    return 1 if f else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Install the Debian packages the build, the guests and the tests need.
+# Idempotent: installs only what is missing and says what that is.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=ci/versions.sh
+. "$here/versions.sh"
+
+host_pkgs=(
+	build-essential flex bison bc libelf-dev libssl-dev cpio ccache perl
+	python3 rsync git xz-utils
+	gcc-aarch64-linux-gnu g++-aarch64-linux-gnu
+	qemu-system-x86 qemu-system-arm
+	busybox-static
+	cmake libgtest-dev liburing-dev
+	"linux-source-6.12=$LINUX_SOURCE_VERSION"
+)
+arm64_pkgs=(libgtest-dev:arm64 liburing-dev:arm64 libc6-dev:arm64)
+
+missing() {
+	local p name
+	for p in "$@"; do
+		name=${p%%=*}
+		if [ "$name" = linux-source-6.12 ]; then
+			# The exact version is part of the pin.
+			[ "$(dpkg-query -W -f='${Version}' "$name" 2>/dev/null)" = \
+			  "$LINUX_SOURCE_VERSION" ] || echo "$p"
+			continue
+		fi
+		dpkg-query -W -f='${db:Status-Status}\n' "$name" 2>/dev/null |
+			grep -qx installed || echo "$p"
+	done
+}
+
+sudo_if_needed() {
+	if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+main() {
+	local need updated=0
+	if ! dpkg --print-foreign-architectures | grep -qx arm64; then
+		echo "setup: adding dpkg architecture arm64 (for arm64 static libraries)"
+		sudo_if_needed dpkg --add-architecture arm64
+		sudo_if_needed apt-get update -q
+		updated=1
+	fi
+	mapfile -t need < <(missing "${host_pkgs[@]}" "${arm64_pkgs[@]}")
+	if [ "${#need[@]}" -eq 0 ]; then
+		echo "setup: all packages present"
+		return 0
+	fi
+	echo "setup: installing ${need[*]}"
+	[ "$updated" = 1 ] || sudo_if_needed apt-get update -q
+	DEBIAN_FRONTEND=noninteractive sudo_if_needed \
+		apt-get install -y -q --no-install-recommends "${need[@]}"
+}
+
+main "$@"

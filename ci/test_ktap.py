@@ -1,0 +1,113 @@
+#!/usr/bin/env python3
+"""Host-side checks of ci/ktap.py: every way a guest run can go wrong must
+count as a failure, and only a complete, clean report passes."""
+import os
+import sys
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import ktap  # noqa: E402
+
+BOOT = "[    0.000000] Linux version 6.12.117\n"
+
+
+def run(body, dmesg="[    1.0] ok\n", end=True, boot=BOOT):
+    text = boot + ktap.BEGIN + "\nKTAP version 1\n" + body
+    if dmesg is not None:
+        text += ktap.DMESG_BEGIN + "\n" + dmesg + ktap.DMESG_END + "\n"
+    if end:
+        text += ktap.END + "\n"
+    return ktap.parse(text)
+
+
+SUITE_OK = """# smoke: running, timeout 60s
+    TAP version 13
+    1..2
+    ok 1 global.a
+    ok 2 global.b
+    # Totals: pass:2 fail:0
+# smoke: exit 0 after 0s
+ok 1 smoke
+"""
+
+
+class Judge(unittest.TestCase):
+    def test_clean_run_passes(self):
+        rep = run("1..1\n" + SUITE_OK)
+        self.assertEqual(rep.counts(), (3, 0, 0))  # two cases + kernel log
+
+    def test_failing_case_fails(self):
+        rep = run("1..1\n# s: running\n    1..2\n    ok 1 a\n    not ok 2 b\nnot ok 1 s # exit 1\n")
+        self.assertEqual(rep.counts(), (2, 1, 0))
+
+    def test_suite_failing_outside_its_cases_fails(self):
+        rep = run("1..1\n# s: running\n    1..2\n    ok 1 a\nnot ok 1 s # exit 139\n")
+        self.assertEqual(rep.counts()[1], 1)
+
+    def test_suite_timeout_fails(self):
+        rep = run("1..1\n# s: running\n    1..3\n    ok 1 a\nnot ok 1 s # TIMEOUT after 3s\n")
+        self.assertEqual(rep.counts()[1], 1)
+        self.assertIn("TIMEOUT", ktap.render(rep, "x"))
+
+    def test_skipped_cases_are_skips(self):
+        rep = run("1..1\n# s: running\n    1..2\n    ok 1 a # SKIP no feature\n    ok 2 b\nok 1 s\n")
+        self.assertEqual(rep.counts(), (2, 0, 1))
+
+    def test_no_report_at_all_fails(self):
+        rep = ktap.parse(BOOT + "[    2.0] Kernel panic - not syncing: No working init found.\n")
+        p, f, s = rep.counts()
+        self.assertGreaterEqual(f, 1)
+        self.assertIn("never reported", ktap.render(rep, "x"))
+
+    def test_guest_that_stops_reporting_fails(self):
+        rep = run("1..2\n" + SUITE_OK + "# hang: running\n", dmesg=None, end=False)
+        p, f, s = rep.counts()
+        self.assertGreaterEqual(f, 1)
+        self.assertIn("stopped before the end", ktap.render(rep, "x"))
+
+    def test_missing_suites_fail(self):
+        rep = run("1..3\n" + SUITE_OK)
+        self.assertEqual(rep.counts()[1], 2)
+
+    def test_warn_in_dmesg_fails(self):
+        warn = ("[    3.1] ------------[ cut here ]------------\n"
+                "[    3.1] WARNING: CPU: 1 PID: 60 at drivers/misc/lkdtm/bugs.c:95 lkdtm_WARNING+0x1/0x2\n")
+        rep = run("1..1\n" + SUITE_OK, dmesg=warn)
+        self.assertEqual(rep.counts(), (2, 1, 0))
+
+    def test_reports_of_every_kind_fail(self):
+        for line in ("BUG: KASAN: slab-out-of-bounds in foo", "UBSAN: shift-out-of-bounds in x",
+                     "WARNING: possible circular locking dependency detected",
+                     "BUG: sleeping function called from invalid context",
+                     "Oops: general protection fault, probably for non-canonical address",
+                     "Unable to handle kernel NULL pointer dereference at virtual address 0"):
+            with self.subTest(line=line):
+                rep = run("1..1\n" + SUITE_OK, dmesg="[ 1.0] " + line + "\n")
+                self.assertEqual(rep.counts()[1], 1)
+
+    def test_report_in_boot_log_fails(self):
+        rep = run("1..1\n" + SUITE_OK, boot=BOOT + "[ 0.5] WARNING: CPU: 0 PID: 1 at init/main.c:1\n")
+        self.assertEqual(rep.counts()[1], 1)
+
+    def test_test_output_is_not_scanned(self):
+        body = "1..1\n# s: running\n    # checking that no BUG: line leaks\n    ok 1 a\nok 1 s\n"
+        self.assertEqual(run(body).counts(), (2, 0, 0))
+
+
+def main():
+    counts = None
+    if "--counts" in sys.argv:
+        i = sys.argv.index("--counts")
+        counts = sys.argv[i + 1]
+        del sys.argv[i:i + 2]
+    result = unittest.main(exit=False, verbosity=1).result
+    failed = len(result.failures) + len(result.errors)
+    skipped = len(result.skipped)
+    if counts:
+        with open(counts, "w") as f:
+            f.write(f"{result.testsRun - failed - skipped} {failed} {skipped}\n")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

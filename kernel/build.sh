@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# Configure and build the kernel out of tree for one architecture, then
+# install its UAPI headers.
+#
+#   build.sh ARCH [VARIANT]     ARCH: x86_64 | arm64; VARIANT: "" | vng
+#
+# Output: build/ARCH[-VARIANT]/linux (objects, kernel image) and
+# build/ARCH[-VARIANT]/headers/include (UAPI headers for userspace).
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+src=${KERNEL_SRC:-$top/build/src}
+arch=${1:?usage: build.sh ARCH [VARIANT]}
+variant=${2:-}
+configs=$top/kernel/configs
+
+die() { echo "kernel/build.sh: $*" >&2; exit 1; }
+
+case $arch in
+x86_64) karch=x86 cross= image=arch/x86/boot/bzImage target=bzImage ;;
+arm64) karch=arm64 cross=aarch64-linux-gnu- image=arch/arm64/boot/Image target=Image ;;
+*) die "unknown ARCH '$arch' (x86_64 or arm64)" ;;
+esac
+
+out=$top/build/$arch${variant:+-$variant}
+obj=$out/linux
+frags=("$configs/common.config" "$configs/$arch.config")
+if [ -n "$variant" ]; then
+	frags+=("$configs/$variant.config")
+	[ -f "$configs/$variant-$arch.config" ] && frags+=("$configs/$variant-$arch.config")
+fi
+
+kmake() {
+	make -s -C "$src" O="$obj" ARCH="$karch" CROSS_COMPILE="$cross" \
+		CC="ccache ${cross}gcc" HOSTCC="ccache gcc" "$@"
+}
+
+# Every option a fragment asks for must be in the final .config as asked.
+check_config() {
+	local frag line opt want have bad=0
+	for frag in "${frags[@]}"; do
+		while IFS= read -r line; do
+			case $line in
+			CONFIG_*=*) opt=${line%%=*} want=${line#*=} ;;
+			"# CONFIG_"*" is not set") opt=${line#\# } opt=${opt%% *} want=n ;;
+			*) continue ;;
+			esac
+			have=$(grep -m1 -E "^$opt=|^# $opt is not set" "$obj/.config" || true)
+			case $have in
+			"$opt="*) have=${have#*=} ;;
+			*) have=n ;;
+			esac
+			if [ "$have" != "$want" ]; then
+				echo "kernel/build.sh: $opt=$want requested by $(basename "$frag") but is '$have' after olddefconfig (a dependency is missing)" >&2
+				bad=1
+			fi
+		done < "$frag"
+	done
+	[ "$bad" = 0 ] || die "config for $arch does not hold what the fragments request"
+}
+
+configure() {
+	local want have
+	want=$(cat "${frags[@]}" "$src/.git/base-sha256" | sha256sum | cut -d' ' -f1)
+	have=$(cat "$obj/.config-fragments" 2>/dev/null || true)
+	if [ "$want" = "$have" ] && [ -f "$obj/.config" ]; then
+		return
+	fi
+	echo "kernel/build.sh: configuring $arch: tinyconfig + $(for f in "${frags[@]}"; do printf '%s ' "$(basename "$f")"; done)"
+	mkdir -p "$obj"
+	kmake tinyconfig >/dev/null
+	ARCH=$karch CROSS_COMPILE=$cross "$src/scripts/kconfig/merge_config.sh" \
+		-m -O "$obj" "$obj/.config" "${frags[@]}" >/dev/null
+	kmake olddefconfig >/dev/null
+	check_config
+	echo "$want" > "$obj/.config-fragments"
+}
+
+build() {
+	kmake -j"$(nproc)" "$target"
+	ln -sf "linux/$image" "$out/kernel"
+	kmake headers_install INSTALL_HDR_PATH="$out/headers" >/dev/null
+}
+
+[ -d "$src/.git" ] || die "no kernel tree at $src: run 'make tree'"
+configure
+build
+echo "kernel/build.sh: $arch${variant:+ ($variant)}: $out/kernel, headers in $out/headers/include"

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Build the guest's C test programs, static, for one architecture, against
+# the kernel's installed UAPI headers (never the host's /usr/include/linux).
+#
+#   build.sh ARCH      output: build/ARCH/tests/
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+arch=${1:?usage: build.sh ARCH}
+src=${KERNEL_SRC:-$top/build/src}
+hdr=$top/build/$arch/headers/include
+out=$top/build/$arch/tests
+
+case $arch in
+x86_64) cc=gcc ;;
+arm64) cc=aarch64-linux-gnu-gcc ;;
+*) echo "selftests/build.sh: unknown ARCH '$arch'" >&2; exit 1 ;;
+esac
+[ -f "$hdr/linux/signalfd.h" ] ||
+	{ echo "selftests/build.sh: no UAPI headers at $hdr: run 'make kernel ARCH=$arch'" >&2; exit 1; }
+
+cflags=(-static -O2 -g -Wall
+	-isystem "$hdr" -I "$src/tools/testing/selftests")
+
+mkdir -p "$out/smoke"
+ccache "$cc" "${cflags[@]}" -o "$out/smoke/signalfd_smoke" \
+	"$top/selftests/smoke/signalfd_smoke.c" -luring -lpthread
+echo "selftests/build.sh: $arch: smoke"
