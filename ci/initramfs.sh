@@ -23,7 +23,8 @@ busybox_for() {
 		local dir=$cache/busybox-arm64-${BUSYBOX_VERSION//[:~]/_}
 		if [ ! -x "$dir/bin/busybox" ]; then
 			mkdir -p "$dir.tmp"
-			(cd "$dir.tmp" && apt-get download -q "busybox-static:arm64=$BUSYBOX_VERSION" >&2) ||
+			chmod 0777 "$dir.tmp" # apt-get downloads as user _apt
+			(cd "$dir.tmp" && apt-get download -qq "busybox-static:arm64=$BUSYBOX_VERSION" >&2) ||
 				die "apt-get download busybox-static:arm64=$BUSYBOX_VERSION failed (run 'apt-get update'?)"
 			dpkg -x "$dir.tmp"/busybox-static_*_arm64.deb "$dir"
 			rm -rf "$dir.tmp"

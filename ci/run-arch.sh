@@ -18,7 +18,7 @@ show_report() {
 	if [ "${VERBOSE:-0}" = 1 ]; then cat; return; fi
 	awk '/^@@@ guest results begin/ { on = 1; next }
 	     /^@@@ dmesg begin/ { on = 0 }
-	     /^ci\/qemu.sh:/ { print }
+	     /^ci\/qemu.sh:/ { print; next }
 	     on && !/^    #/ { print; fflush() }'
 }
 

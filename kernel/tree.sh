@@ -22,12 +22,16 @@ die() { echo "kernel/tree.sh: $*" >&2; exit 1; }
 say() { echo "kernel/tree.sh: $*"; }
 g() { git -C "$src" -c user.name=kernel-build -c user.email=build@localhost "$@"; }
 
-series_files() { find "$patches" -maxdepth 1 -name '[0-9][0-9][0-9][0-9]-*.patch' \
+series_files() { mkdir -p "$patches"; find "$patches" -maxdepth 1 -name '[0-9][0-9][0-9][0-9]-*.patch' \
 	! -name '0000-cover-letter.patch' | sort; }
 
 series_hash() {
-	{ series_files; [ -f "$patches/0000-cover-letter.patch" ] &&
-	  echo "$patches/0000-cover-letter.patch"; } |
+	{
+		series_files
+		if [ -f "$patches/0000-cover-letter.patch" ]; then
+			echo "$patches/0000-cover-letter.patch"
+		fi
+	} |
 		xargs -r cat | sha256sum | cut -d' ' -f1
 }
 
