@@ -9,7 +9,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 
 host_pkgs=(
 	build-essential flex bison bc libelf-dev libssl-dev cpio ccache perl
-	python3 rsync git xz-utils
+	python3 python3-ply python3-git rsync git xz-utils
 	gcc-aarch64-linux-gnu g++-aarch64-linux-gnu
 	qemu-system-x86 qemu-system-arm
 	busybox-static

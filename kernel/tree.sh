@@ -20,7 +20,16 @@ branch=series
 
 die() { echo "kernel/tree.sh: $*" >&2; exit 1; }
 say() { echo "kernel/tree.sh: $*"; }
-g() { git -C "$src" -c user.name=kernel-build -c user.email=build@localhost "$@"; }
+g() { git -C "$src" "$@"; }
+# The base commit and git am need an identity even where none is configured;
+# the patches keep their own authors.
+g_build() {
+	GIT_AUTHOR_NAME=kernel-build GIT_AUTHOR_EMAIL=build@localhost \
+	GIT_COMMITTER_NAME=kernel-build GIT_COMMITTER_EMAIL=build@localhost g "$@"
+}
+g_am() {
+	GIT_COMMITTER_NAME=kernel-build GIT_COMMITTER_EMAIL=build@localhost g "$@"
+}
 
 series_files() { mkdir -p "$patches"; find "$patches" -maxdepth 1 -name '[0-9][0-9][0-9][0-9]-*.patch' \
 	! -name '0000-cover-letter.patch' | sort; }
@@ -70,9 +79,9 @@ open(p, "w").write("\n".join(lines).rstrip("\n") + "\n")
 PY
 	git -C "$tmp" init -q -b "$branch"
 	git -C "$tmp" add -A -f
-	src=$tmp g commit -q -m "Linux $LINUX_SOURCE_VERSION (Debian linux-source-6.12)" \
+	src=$tmp g_build commit -q -m "Linux $LINUX_SOURCE_VERSION (Debian linux-source-6.12)" \
 		-m "Pristine base: $LINUX_SOURCE_TARBALL sha256 $LINUX_SOURCE_SHA256, without Debian's top-level .gitignore stanza."
-	src=$tmp g tag -a base -m "linux-source-6.12 $LINUX_SOURCE_VERSION"
+	src=$tmp g_build tag -a base -m "linux-source-6.12 $LINUX_SOURCE_VERSION"
 	echo "$LINUX_SOURCE_SHA256" > "$tmp/.git/base-sha256"
 	mv "$tmp" "$src"
 }
@@ -102,7 +111,7 @@ apply_series() {
 	g clean -q -fdx
 	if [ "${#files[@]}" -gt 0 ]; then
 		say "applying ${#files[@]} patch(es) from patches/"
-		g am -q --whitespace=nowarn "${files[@]}" ||
+		g_am am -q --whitespace=nowarn "${files[@]}" ||
 			{ g am --abort || true; die "git am failed on patches/ (tree left at base)"; }
 	else
 		say "patches/ is empty: tree is the pristine base"
@@ -149,7 +158,7 @@ export_series() {
 		return
 	fi
 	g format-patch -q --cover-letter --cover-from-description=subject \
-		--no-signature -o "$patches" base..HEAD
+		--zero-commit --no-signature -o "$patches" base..HEAD
 	say "exported $n patch(es) and a cover letter to patches/"
 	record
 }

@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Build the guest's C test programs, static, for one architecture, against
-# the kernel's installed UAPI headers (never the host's /usr/include/linux).
+# the kernel's installed UAPI headers (never the host's /usr/include/linux):
+# the smoke test, and the kselftests from the kernel tree that ci/suites
+# runs (the signalfd ones come with patches/, the others are the kernel's
+# existing tests of the code the series touches).
 #
 #   build.sh ARCH      output: build/ARCH/tests/
 set -euo pipefail
@@ -12,8 +15,8 @@ hdr=$top/build/$arch/headers/include
 out=$top/build/$arch/tests
 
 case $arch in
-x86_64) cc=gcc ;;
-arm64) cc=aarch64-linux-gnu-gcc ;;
+x86_64) cc=gcc karch=x86 ;;
+arm64) cc=aarch64-linux-gnu-gcc karch=arm64 ;;
 *) echo "selftests/build.sh: unknown ARCH '$arch'" >&2; exit 1 ;;
 esac
 [ -f "$hdr/linux/signalfd.h" ] ||
@@ -26,3 +29,14 @@ mkdir -p "$out/smoke"
 ccache "$cc" "${cflags[@]}" -o "$out/smoke/signalfd_smoke" \
 	"$top/selftests/smoke/signalfd_smoke.c" -luring -lpthread
 echo "selftests/build.sh: $arch: smoke"
+
+# The kselftest directories ci/suites runs from, built with kselftest's
+# own lib.mk. signalfd exists only once patches/ is applied.
+kselftests=(ptrace pidfd timers sigaltstack)
+[ -d "$src/tools/testing/selftests/signalfd" ] && kselftests=(signalfd "${kselftests[@]}")
+for t in "${kselftests[@]}"; do
+	make -s -C "$src/tools/testing/selftests/$t" ARCH="$karch" \
+		OUTPUT="$out/kselftest/$t" CC="ccache $cc" \
+		KHDR_INCLUDES="-isystem $hdr" USERLDFLAGS=-static >/dev/null
+done
+echo "selftests/build.sh: $arch: kselftests ${kselftests[*]}"
