@@ -4,7 +4,7 @@
 ARCH ?= x86_64
 export INJECT VERBOSE GUEST_TIMEOUT QEMU_KVM
 
-.PHONY: help setup tree kernel headers tests initramfs run test check \
+.PHONY: help setup tree kernel headers tests initramfs run run-base check-series test check \
 	export-patches reset-tree clean distclean
 
 help: ## List the targets
@@ -33,6 +33,12 @@ initramfs: tests ## Build ARCH's guest initramfs
 
 run: setup ## Build and boot the ARCH kernel, run every suite, show the results
 	@ci/run-arch.sh $(ARCH)
+
+run-base: setup ## Boot the pristine base kernel with the series' tests (they must fail)
+	@ci/run-arch.sh $(ARCH) base
+
+check-series: setup ## Every patch: builds on both arches, checkpatch --strict, sparse and W=1
+	@kernel/check-series.sh
 
 test: ## What CI runs: host checks, then both arches, every suite
 	@ci/test.sh

@@ -3,13 +3,17 @@
 # init, the suite list and build/ARCH/tests/. Uses the kernel's own
 # gen_init_cpio, so device nodes need no root.
 #
-#   initramfs.sh ARCH      output: build/ARCH/initramfs.cpio
+#   initramfs.sh ARCH      output: $KERNEL_OUT/initramfs.cpio
+#
+# KERNEL_OUT is the kernel's build directory (build/ARCH by default); the
+# tests always come from build/ARCH/tests.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/ci/versions.sh"
 arch=${1:?usage: initramfs.sh ARCH}
-out=$top/build/$arch
+tests=$top/build/$arch/tests
+out=${KERNEL_OUT:-$top/build/$arch}
 cache=$top/build/cache
 
 die() { echo "ci/initramfs.sh: $*" >&2; exit 1; }
@@ -44,9 +48,9 @@ spec() {
 	echo "file /tests/inject-fail.sh $top/ci/guest/inject-fail.sh 0755 0 0"
 	grep -v -e '^#' -e '^$' "$top/ci/suites" > "$out/suites"
 	echo "file /tests/suites $out/suites 0644 0 0"
-	(cd "$out/tests" && find . -mindepth 1 | sort) | while read -r rel; do
+	(cd "$tests" && find . -mindepth 1 | sort) | while read -r rel; do
 		rel=${rel#./}
-		f=$out/tests/$rel
+		f=$tests/$rel
 		if [ -d "$f" ]; then
 			echo "dir /tests/$rel 0755 0 0"
 		else
@@ -57,7 +61,7 @@ spec() {
 
 gen=$out/linux/usr/gen_init_cpio
 [ -x "$gen" ] || die "$gen missing: run 'make kernel ARCH=$arch'"
-[ -d "$out/tests" ] || die "$out/tests missing: run 'make tests ARCH=$arch'"
+[ -d "$tests" ] || die "$tests missing: run 'make tests ARCH=$arch'"
 spec "$(busybox_for "$arch")" > "$out/initramfs.list"
 "$gen" "$out/initramfs.list" > "$out/initramfs.cpio"
 echo "ci/initramfs.sh: $arch: $out/initramfs.cpio ($(du -h "$out/initramfs.cpio" | cut -f1))"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Boot build/ARCH/kernel with build/ARCH/initramfs.cpio in QEMU and stream
-# the serial console to stdout and to build/ARCH/console.log. TCG unless
+# Boot $KERNEL_OUT/kernel with $KERNEL_OUT/initramfs.cpio in QEMU and stream
+# the serial console to stdout and to $KERNEL_OUT/console.log (KERNEL_OUT
+# is build/ARCH by default). TCG unless
 # QEMU_KVM=1. The guest powers off when done; it is killed after
 # GUEST_TIMEOUT seconds (default 900). Pass/fail is decided from the
 # console by ci/ktap.py, not by QEMU's exit status.
@@ -11,7 +12,7 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 arch=${1:?usage: qemu.sh ARCH [kernel args...]}
 shift
-out=$top/build/$arch
+out=${KERNEL_OUT:-$top/build/$arch}
 timeout=${GUEST_TIMEOUT:-900}
 
 case $arch in

@@ -4,16 +4,20 @@
 #
 #   run-arch.sh ARCH        INJECT=fail|suitehang|hang|warn breaks the run
 #                           on purpose; VERBOSE=1 shows the whole console.
-# Writes build/ARCH/counts ("passed failed skipped"); exits 1 on failure.
+#   run-arch.sh ARCH base   boots the pristine base kernel (a worktree of
+#                           build/src at tag base) with the series' tests.
+# Writes BUILD/counts ("passed failed skipped"); exits 1 on failure.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/ci/lib.sh"
-arch=${1:?usage: run-arch.sh ARCH}
-out=$top/build/$arch
+arch=${1:?usage: run-arch.sh ARCH [base]}
+variant=${2:-}
+export KERNEL_OUT=$top/build/$arch${variant:+-$variant}
+name=$arch${variant:+-$variant}
 
 # The guest's report, without the boot log and dmesg (both stay in
-# build/ARCH/console.log).
+# the console log).
 show_report() {
 	if [ "${VERBOSE:-0}" = 1 ]; then cat; return; fi
 	awk '/^@@@ guest results begin/ { on = 1; next }
@@ -24,11 +28,17 @@ show_report() {
 
 boot() { "$top/ci/qemu.sh" "$arch" ${INJECT:+inject=$INJECT} | show_report; }
 
-rm -f "$out/counts"
+base_kernel() { KERNEL_SRC=$top/build/src-base "$top/kernel/build.sh" "$arch" base; }
+
+rm -f "$KERNEL_OUT/counts"
 step "kernel tree (build/src)" "$top/kernel/tree.sh" prepare
 step "kernel $arch (build/$arch/linux)" "$top/kernel/build.sh" "$arch"
+if [ "$variant" = base ]; then
+	step "base tree (build/src-base)" "$top/kernel/tree.sh" base-worktree
+	step "base kernel $arch (build/$name/linux)" base_kernel
+fi
 step "guest tests $arch (build/$arch/tests)" "$top/selftests/build.sh" "$arch"
-step "initramfs $arch" "$top/ci/initramfs.sh" "$arch"
-step "boot $arch in QEMU${INJECT:+ (inject=$INJECT)}" boot
-echo "==> results $arch"
-python3 "$top/ci/ktap.py" "$out/console.log" --name "$arch" --counts "$out/counts"
+step "initramfs $name" "$top/ci/initramfs.sh" "$arch"
+step "boot $name in QEMU${INJECT:+ (inject=$INJECT)}" boot
+echo "==> results $name"
+python3 "$top/ci/ktap.py" "$KERNEL_OUT/console.log" --name "$name" --counts "$KERNEL_OUT/counts"

@@ -13,7 +13,7 @@ host_pkgs=(
 	gcc-aarch64-linux-gnu g++-aarch64-linux-gnu
 	qemu-system-x86 qemu-system-arm
 	busybox-static
-	cmake libgtest-dev liburing-dev
+	cmake libgtest-dev liburing-dev sparse
 	"linux-source-6.12=$LINUX_SOURCE_VERSION"
 )
 arm64_pkgs=(libgtest-dev:arm64 liburing-dev:arm64 libc6-dev:arm64)

@@ -8,12 +8,10 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 arches=${ARCHES:-x86_64 arm64}
 mkdir -p "$top/build"
 
+rm -f "$top/build/host-counts"
 step "setup (Debian packages)" "$top/ci/setup.sh"
-
-host_checks() {
-	python3 "$top/ci/test_ktap.py" --counts "$top/build/host-counts"
-}
-step "host checks" host_checks || true
+step "kernel tree (build/src)" "$top/kernel/tree.sh" prepare
+step "host checks" "$top/ci/host-checks.sh" || true
 [ -f "$top/build/host-counts" ] || echo "0 1 0" > "$top/build/host-counts"
 
 counts=("$top/build/host-counts")

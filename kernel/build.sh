@@ -2,16 +2,26 @@
 # Configure and build the kernel out of tree for one architecture, then
 # install its UAPI headers.
 #
-#   build.sh ARCH [VARIANT]     ARCH: x86_64 | arm64; VARIANT: "" | vng
+#   build.sh ARCH [VARIANT]     ARCH: x86_64 | arm64; VARIANT: e.g. vng, base
+#   build.sh ARCH [VARIANT] -- MAKE-ARGS...
+#                               configure, then run kbuild with MAKE-ARGS
+#                               (e.g. C=2 W=1 fs/signalfd.o) instead of
+#                               building the image
 #
 # Output: build/ARCH[-VARIANT]/linux (objects, kernel image) and
 # build/ARCH[-VARIANT]/headers/include (UAPI headers for userspace).
+# A variant adds kernel/configs/VARIANT.config and VARIANT-ARCH.config
+# where they exist; KERNEL_SRC picks another tree (build/src by default).
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 src=${KERNEL_SRC:-$top/build/src}
-arch=${1:?usage: build.sh ARCH [VARIANT]}
-variant=${2:-}
+arch=${1:?usage: build.sh ARCH [VARIANT] [-- MAKE-ARGS...]}
+shift
+variant=
+if [ $# -gt 0 ] && [ "$1" != -- ]; then variant=$1; shift; fi
+make_args=()
+if [ "${1:-}" = -- ]; then shift; make_args=("$@"); fi
 configs=$top/kernel/configs
 
 die() { echo "kernel/build.sh: $*" >&2; exit 1; }
@@ -25,10 +35,9 @@ esac
 out=$top/build/$arch${variant:+-$variant}
 obj=$out/linux
 frags=("$configs/common.config" "$configs/$arch.config")
-if [ -n "$variant" ]; then
-	frags+=("$configs/$variant.config")
-	[ -f "$configs/$variant-$arch.config" ] && frags+=("$configs/$variant-$arch.config")
-fi
+for f in "$configs/$variant.config" "$configs/$variant-$arch.config"; do
+	if [ -n "$variant" ] && [ -f "$f" ]; then frags+=("$f"); fi
+done
 
 kmake() {
 	make -s -C "$src" O="$obj" ARCH="$karch" CROSS_COMPILE="$cross" \
@@ -61,7 +70,7 @@ check_config() {
 
 configure() {
 	local want have
-	want=$(cat "${frags[@]}" "$src/.git/base-sha256" | sha256sum | cut -d' ' -f1)
+	want=$({ cat "${frags[@]}"; git -C "$src" rev-parse 'base^{commit}'; } | sha256sum | cut -d' ' -f1)
 	have=$(cat "$obj/.config-fragments" 2>/dev/null || true)
 	if [ "$want" = "$have" ] && [ -f "$obj/.config" ]; then
 		return
@@ -82,7 +91,11 @@ build() {
 	kmake headers_install INSTALL_HDR_PATH="$out/headers" >/dev/null
 }
 
-[ -d "$src/.git" ] || die "no kernel tree at $src: run 'make tree'"
+[ -e "$src/.git" ] || die "no kernel tree at $src: run 'make tree'"
 configure
+if [ "${#make_args[@]}" -gt 0 ]; then
+	kmake "${make_args[@]}"
+	exit
+fi
 build
 echo "kernel/build.sh: $arch${variant:+ ($variant)}: $out/kernel, headers in $out/headers/include"

@@ -4,7 +4,9 @@
 #
 #   tree.sh prepare   unpack once, then (re)apply patches/ when it changed
 #   tree.sh export    write the commits base..HEAD back into patches/
+#   tree.sh verify    check that patches/ is exactly what export would write
 #   tree.sh reset     drop local commits and edits, re-apply patches/
+#   tree.sh base-worktree   check out tag base in build/src-base
 #
 # patches/ is the single source of truth. The cover letter's text lives in
 # the tree as the branch description (git branch --edit-description), seeded
@@ -163,9 +165,39 @@ export_series() {
 	record
 }
 
+# A second checkout of the tree at tag base, to boot the pristine kernel.
+base_worktree() {
+	local wt=$top/build/src-base
+	[ -d "$src/.git" ] || die "no tree at $src: run 'make tree' first"
+	if [ -e "$wt/.git" ] && [ "$(git -C "$wt" rev-parse HEAD)" = "$(g rev-parse 'base^{commit}')" ]; then
+		say "base worktree up to date"
+		return
+	fi
+	rm -rf "$wt"
+	g worktree prune
+	g worktree add -q --detach "$wt" base
+	say "base worktree at $wt"
+}
+
+# Does patches/ hold exactly what export would write from the tree?
+verify() {
+	local tmp rc=0
+	[ -d "$src/.git" ] || die "no tree at $src: run 'make tree' first"
+	tmp=$(mktemp -d)
+	g format-patch -q --cover-letter --cover-from-description=subject \
+		--zero-commit --no-signature -o "$tmp" base..HEAD
+	# The cover letter's Date: is the time of the export.
+	diff -r -I '^Date: ' "$patches" "$tmp" >&2 || rc=1
+	rm -rf "$tmp"
+	[ "$rc" = 0 ] || die "patches/ differs from what 'make export-patches' writes (hand edit, or unexported commits in $src)"
+	say "patches/ matches the tree ($(g rev-list --count base..HEAD) patch(es))"
+}
+
 case "${1:-}" in
 prepare) prepare ;;
+verify) verify ;;
+base-worktree) base_worktree ;;
 export) export_series ;;
 reset) [ -d "$src/.git" ] || die "no tree at $src"; apply_series ;;
-*) die "usage: tree.sh prepare|export|reset" ;;
+*) die "usage: tree.sh prepare|export|verify|reset|base-worktree" ;;
 esac

@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# Check the series as a reviewer's build bot would:
+#   - checkpatch.pl --strict reports nothing on any patch in patches/;
+#   - every commit from base to the tip builds on x86_64 and arm64;
+#   - sparse (C=2) and W=1 report nothing in the kernel files the series
+#     touches that they did not already report on base.
+# Leaves build/src on the series branch. Logs: build/series-check/.
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+. "$top/ci/lib.sh"
+src=$top/build/src
+out=$top/build/series-check
+arches=${ARCHES:-x86_64 arm64}
+
+die() { echo "kernel/check-series.sh: $*" >&2; exit 1; }
+g() { git -C "$src" "$@"; }
+
+checkpatch() {
+	local p bad=0 report
+	for p in "$top"/patches/0*.patch; do
+		[ "$(basename "$p")" = 0000-cover-letter.patch ] && continue
+		# Debian's python3 has ply and git for spdxcheck.py, pyenv's may not.
+		report=$(cd "$src" && PATH=/usr/bin:$PATH ./scripts/checkpatch.pl --strict -q "$p" 2>&1) || true
+		if [ -n "$report" ]; then
+			echo "$report"
+			bad=1
+		fi
+		echo "checkpatch --strict: $(basename "$p"): $([ -z "$report" ] && echo clean || echo REPORTS)"
+	done
+	return "$bad"
+}
+
+build_all() {
+	local arch
+	for arch in $arches; do
+		"$top/kernel/build.sh" "$arch" >/dev/null || return 1
+	done
+}
+
+# sparse and W=1 findings in the touched files, without line numbers so
+# that code moving within a file is not a new finding.
+findings() { # label
+	local arch
+	for arch in $arches; do
+		"$top/kernel/build.sh" "$arch" -- C=2 W=1 "${objs[@]}" 2>&1 |
+			grep -E 'warning:|error:' | sed -E 's/:[0-9]+:[0-9]+:/:/' |
+			sort -u > "$out/$1-$arch.txt" || true
+	done
+}
+
+main() {
+	[ -d "$src/.git" ] || die "no tree at $src: run 'make tree'"
+	[ -z "$(g status --porcelain)" ] || die "$src has uncommitted changes"
+	[ "$(g rev-parse --abbrev-ref HEAD)" = series ] || die "$src is not on branch series"
+	mkdir -p "$out"
+	rm -f "$out"/*.txt
+
+	mapfile -t commits < <(g rev-list --reverse base..series)
+	mapfile -t objs < <(g diff --name-only base series -- '*.c' ':!tools' | sed 's/\.c$/.o/')
+	echo "series: ${#commits[@]} commit(s); sparse and W=1 on ${objs[*]:-nothing}"
+
+	step "checkpatch --strict on patches/" checkpatch
+
+	trap 'g checkout -q series' EXIT
+	g checkout -q --detach base
+	step "base builds ($arches)" build_all || die "the base does not build"
+	[ "${#objs[@]}" -eq 0 ] || step "sparse and W=1 at base" findings base
+
+	local c
+	for c in "${commits[@]}"; do
+		g checkout -q --detach "$c"
+		step "$(g log -1 --format='%h %s') builds ($arches)" build_all ||
+			die "$(g log -1 --format='%h %s') does not build"
+	done
+	[ "${#objs[@]}" -eq 0 ] || step "sparse and W=1 at the tip" findings tip
+
+	local arch new bad=0
+	for arch in $arches; do
+		[ "${#objs[@]}" -eq 0 ] && break
+		new=$(comm -13 "$out/base-$arch.txt" "$out/tip-$arch.txt")
+		if [ -n "$new" ]; then
+			echo "new sparse/W=1 findings on $arch:"
+			echo "$new"
+			bad=1
+		else
+			echo "sparse and W=1 on $arch: nothing new ($(wc -l < "$out/tip-$arch.txt") finding(s) at base and tip)"
+		fi
+	done
+	[ "$bad" = 0 ] || die "the series adds sparse or W=1 findings"
+	echo "kernel/check-series.sh: every commit builds on $arches; checkpatch, sparse and W=1 clean"
+}
+
+main "$@"
