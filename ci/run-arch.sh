@@ -41,4 +41,5 @@ step "guest tests $arch (build/$arch/tests)" "$top/selftests/build.sh" "$arch"
 step "initramfs $name" "$top/ci/initramfs.sh" "$arch"
 step "boot $name in QEMU${INJECT:+ (inject=$INJECT)}" boot
 echo "==> results $name"
-python3 "$top/ci/ktap.py" "$KERNEL_OUT/console.log" --name "$name" --counts "$KERNEL_OUT/counts"
+python3 "$top/ci/ktap.py" "$KERNEL_OUT/console.log" --name "$name" --counts "$KERNEL_OUT/counts" \
+	--known "$top/ci/known-failures"

@@ -11,13 +11,13 @@ import ktap  # noqa: E402
 BOOT = "[    0.000000] Linux version 6.12.117\n"
 
 
-def run(body, dmesg="[    1.0] ok\n", end=True, boot=BOOT):
+def run(body, dmesg="[    1.0] ok\n", end=True, boot=BOOT, known=None):
     text = boot + ktap.BEGIN + "\nKTAP version 1\n" + body
     if dmesg is not None:
         text += ktap.DMESG_BEGIN + "\n" + dmesg + ktap.DMESG_END + "\n"
     if end:
         text += ktap.END + "\n"
-    return ktap.parse(text)
+    return ktap.parse(text, known)
 
 
 SUITE_OK = """# smoke: running, timeout 60s
@@ -88,6 +88,35 @@ class Judge(unittest.TestCase):
     def test_report_in_boot_log_fails(self):
         rep = run("1..1\n" + SUITE_OK, boot=BOOT + "[ 0.5] WARNING: CPU: 0 PID: 1 at init/main.c:1\n")
         self.assertEqual(rep.counts()[1], 1)
+
+    KNOWN = {"t": {"check_rearm": "fails on base"}}
+
+    def test_known_failure_is_expected(self):
+        body = "1..1\n# t: running\n    1..2\n    ok 1 a\n    not ok 2 check_rearm\nnot ok 1 t # exit 1\n"
+        rep = run(body, known=self.KNOWN)
+        self.assertEqual(rep.counts(), (3, 0, 0))
+        self.assertIn("xfail: check_rearm", ktap.render(rep, "x"))
+
+    def test_known_failure_that_passes_fails(self):
+        body = "1..1\n# t: running\n    1..2\n    ok 1 a\n    ok 2 check_rearm\nok 1 t\n"
+        rep = run(body, known=self.KNOWN)
+        self.assertEqual(rep.counts(), (2, 1, 0))
+        self.assertIn("xpass: check_rearm", ktap.render(rep, "x"))
+
+    def test_known_failure_does_not_excuse_a_crash(self):
+        body = "1..1\n# t: running\n    1..3\n    not ok 1 check_rearm\nnot ok 1 t # exit 139\n"
+        self.assertEqual(run(body, known=self.KNOWN).counts()[1], 1)
+
+    def test_known_failure_does_not_excuse_other_failures(self):
+        body = "1..1\n# t: running\n    1..2\n    not ok 1 b\n    not ok 2 check_rearm\nnot ok 1 t # exit 1\n"
+        self.assertEqual(run(body, known=self.KNOWN).counts(), (2, 1, 0))
+
+    def test_known_failures_file_parses(self):
+        path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "known-failures")
+        known = ktap.load_known(path)
+        for suite, tests in known.items():
+            for test, reason in tests.items():
+                self.assertTrue(reason, f"{suite}/{test} has no reason")
 
     def test_test_output_is_not_scanned(self):
         body = "1..1\n# s: running\n    # checking that no BUG: line leaks\n    ok 1 a\nok 1 s\n"

@@ -25,18 +25,27 @@ esac
 cflags=(-static -O2 -g -Wall
 	-isystem "$hdr" -I "$src/tools/testing/selftests")
 
+rm -rf "$out"
 mkdir -p "$out/smoke"
 ccache "$cc" "${cflags[@]}" -o "$out/smoke/signalfd_smoke" \
 	"$top/selftests/smoke/signalfd_smoke.c" -luring -lpthread
 echo "selftests/build.sh: $arch: smoke"
 
-# The kselftest directories ci/suites runs from, built with kselftest's
-# own lib.mk. signalfd exists only once patches/ is applied.
-kselftests=(ptrace pidfd timers sigaltstack)
+# The kselftests ci/suites runs, as DIR or DIR:PROG,PROG (only those
+# programs), built with kselftest's own lib.mk. signalfd exists only once
+# patches/ is applied.
+kselftests=(ptrace:peeksiginfo pidfd timers:posix_timers sigaltstack)
 [ -d "$src/tools/testing/selftests/signalfd" ] && kselftests=(signalfd "${kselftests[@]}")
-for t in "${kselftests[@]}"; do
+for k in "${kselftests[@]}"; do
+	t=${k%%:*}
+	targets=()
+	if [ "$k" != "$t" ]; then
+		IFS=, read -ra progs <<< "${k#*:}"
+		for p in "${progs[@]}"; do targets+=("$out/kselftest/$t/$p"); done
+	fi
+	mkdir -p "$out/kselftest/$t"
 	make -s -C "$src/tools/testing/selftests/$t" ARCH="$karch" \
 		OUTPUT="$out/kselftest/$t" CC="ccache $cc" \
-		KHDR_INCLUDES="-isystem $hdr" USERLDFLAGS=-static >/dev/null
+		KHDR_INCLUDES="-isystem $hdr" USERLDFLAGS=-static "${targets[@]}" >/dev/null
 done
-echo "selftests/build.sh: $arch: kselftests ${kselftests[*]}"
+echo "selftests/build.sh: $arch: kselftests ${kselftests[*]%%:*}"
