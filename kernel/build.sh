@@ -26,6 +26,10 @@ configs=$top/kernel/configs
 
 die() { echo "kernel/build.sh: $*" >&2; exit 1; }
 
+# ccache hashes paths under the checkout relative to the build directory,
+# so a fresh clone (as CI makes) hits the cache a previous clone filled.
+export CCACHE_BASEDIR=$top
+
 case $arch in
 x86_64) karch=x86 cross= image=arch/x86/boot/bzImage target=bzImage ;;
 arm64) karch=arm64 cross=aarch64-linux-gnu- image=arch/arm64/boot/Image target=Image ;;

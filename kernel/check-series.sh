@@ -38,14 +38,15 @@ build_all() {
 	done
 }
 
-# sparse and W=1 findings in the touched files, without line numbers so
-# that code moving within a file is not a new finding.
+# sparse and W=1 findings in the touched files, counted per message and
+# without line numbers: code moving within a file is not a new finding, a
+# second instance of a message is.
 findings() { # label
 	local arch
 	for arch in $arches; do
 		"$top/kernel/build.sh" "$arch" -- C=2 W=1 "${objs[@]}" 2>&1 |
 			grep -E 'warning:|error:' | sed -E 's/:[0-9]+:[0-9]+:/:/' |
-			sort -u > "$out/$1-$arch.txt" || true
+			sort | uniq -c > "$out/$1-$arch.txt" || true
 	done
 }
 
@@ -84,7 +85,7 @@ main() {
 			echo "$new"
 			bad=1
 		else
-			echo "sparse and W=1 on $arch: nothing new ($(wc -l < "$out/tip-$arch.txt") finding(s) at base and tip)"
+			echo "sparse and W=1 on $arch: nothing new ($(awk '{ n += $1 } END { print n + 0 }' "$out/tip-$arch.txt") finding(s) at base and tip)"
 		fi
 	done
 	[ "$bad" = 0 ] || die "the series adds sparse or W=1 findings"

@@ -14,6 +14,10 @@ src=${KERNEL_SRC:-$top/build/src}
 hdr=$top/build/$arch/headers/include
 out=$top/build/$arch/tests
 
+# ccache hashes paths under the checkout relative to the build directory,
+# so a fresh clone (as CI makes) hits the cache a previous clone filled.
+export CCACHE_BASEDIR=$top
+
 case $arch in
 x86_64) cc=gcc karch=x86 ;;
 arm64) cc=aarch64-linux-gnu-gcc karch=arm64 ;;
