@@ -160,7 +160,7 @@ export_series() {
 		return
 	fi
 	g format-patch -q --cover-letter --cover-from-description=subject \
-		--zero-commit --no-signature -o "$patches" base..HEAD
+		--zero-commit --abbrev=12 --no-signature -o "$patches" base..HEAD
 	say "exported $n patch(es) and a cover letter to patches/"
 	record
 }
@@ -185,7 +185,7 @@ verify() {
 	[ -d "$src/.git" ] || die "no tree at $src: run 'make tree' first"
 	tmp=$(mktemp -d)
 	g format-patch -q --cover-letter --cover-from-description=subject \
-		--zero-commit --no-signature -o "$tmp" base..HEAD
+		--zero-commit --abbrev=12 --no-signature -o "$tmp" base..HEAD
 	# The cover letter's Date: is the time of the export.
 	diff -r -I '^Date: ' "$patches" "$tmp" >&2 || rc=1
 	rm -rf "$tmp"
