@@ -4,7 +4,7 @@
 ARCH ?= x86_64
 export INJECT VERBOSE GUEST_TIMEOUT QEMU_KVM
 
-.PHONY: help setup tree kernel headers tests initramfs run run-base check-series test check \
+.PHONY: help setup tree kernel headers tests userspace-host initramfs run run-base check-series test check \
 	export-patches reset-tree clean distclean
 
 help: ## List the targets
@@ -25,8 +25,13 @@ kernel: tree ## Configure and build the kernel for ARCH (VNG=1: virtme-ng varian
 
 headers: kernel ## Install ARCH's UAPI headers into build/ARCH/headers
 
-tests: ## Build the guest's test programs for ARCH
+tests: ## Build the guest's test programs for ARCH (kselftests, smoke, C++ suite)
 	@selftests/build.sh $(ARCH)
+	@userspace/build.sh $(ARCH)
+
+userspace-host: ## Build the C++ suite for x86_64 and run it on this host's kernel
+	@userspace/build.sh x86_64
+	@build/x86_64/tests/userspace/sigcr_test
 
 initramfs: tests ## Build ARCH's guest initramfs
 	@ci/initramfs.sh $(ARCH)

@@ -38,6 +38,7 @@ if [ "$variant" = base ]; then
 	step "base kernel $arch (build/$name/linux)" base_kernel
 fi
 step "guest tests $arch (build/$arch/tests)" "$top/selftests/build.sh" "$arch"
+step "C++ suite $arch (build/$arch/userspace)" "$top/userspace/build.sh" "$arch"
 step "initramfs $name" "$top/ci/initramfs.sh" "$arch"
 step "boot $name in QEMU${INJECT:+ (inject=$INJECT)}" boot
 echo "==> results $name"

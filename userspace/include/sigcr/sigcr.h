@@ -1,0 +1,85 @@
+// SPDX-License-Identifier: GPL-2.0
+// Dump and restore the pending signals of the calling process.
+//
+// A thread can read only its own private queue through signalfd, so a
+// dump is taken piecewise: dump_shared() once, from any thread, and
+// dump_thread() in every thread. restore() then queues everything back
+// from any one thread: shared signals with rt_sigqueueinfo() to the own
+// process, private ones with rt_tgsigqueueinfo() to their thread, with
+// the original siginfo, si_code included. Both need the kernel's SFD_RAW,
+// SFD_PRIVATE and SFD_GROUP and its self-send rule for thread groups.
+#pragma once
+
+#include <csignal>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include <sys/types.h>
+
+#include "sigcr/resources.h"
+#include "sigcr/result.h"
+
+namespace sigcr {
+
+// The kernel's siginfo_t, as SFD_RAW returns it: 128 bytes.
+struct RawSiginfo {
+	unsigned char bytes[128];
+
+	const siginfo_t &info() const { return *reinterpret_cast<const siginfo_t *>(bytes); }
+	int signo() const { return info().si_signo; }
+	bool operator==(const RawSiginfo &) const = default;
+};
+static_assert(sizeof(RawSiginfo) == sizeof(siginfo_t));
+
+enum class Queue : std::uint8_t { Shared = 0, Private = 1 };
+
+struct PendingSignal {
+	Queue queue;
+	pid_t tid;  // the thread whose private queue it sat in; 0 if shared
+	RawSiginfo info;
+	bool operator==(const PendingSignal &) const = default;
+};
+
+// Pending signals in dequeue order, shared queue first, then each thread's.
+struct ProcessDump {
+	std::vector<PendingSignal> signals;
+	bool operator==(const ProcessDump &) const = default;
+};
+
+// signalfd4() flags, from the kernel's UAPI header (included only by the
+// library, since <linux/signalfd.h> and libc's <fcntl.h> do not mix).
+extern const int kSfdRaw, kSfdPrivate, kSfdGroup, kSfdNonblock;
+
+// Does the running kernel have SFD_RAW, SFD_PRIVATE and SFD_GROUP?
+bool kernel_supports_raw_signalfd();
+
+// A non-blocking SFD_RAW signalfd for @mask with @flags added.
+Result<UniqueFd> open_raw_signalfd(const sigset_t &mask, int flags);
+
+// Read every record @fd has now, up to @batch per read(2).
+Result<std::vector<RawSiginfo>> read_all(int fd, std::size_t batch = 64);
+
+// Dequeue the signals in @mask from the shared queue, or from the calling
+// thread's private queue, and append them to @dump. The signals must be
+// blocked in every thread, or they may be delivered meanwhile.
+Status dump_shared(const sigset_t &mask, ProcessDump &dump);
+Status dump_thread(const sigset_t &mask, ProcessDump &dump);
+
+// Queue every signal of @dump back, in order, from the calling thread.
+Status restore(const ProcessDump &dump);
+
+// The versioned, checksummed image of a dump.
+std::vector<std::uint8_t> serialize(const ProcessDump &dump);
+Result<ProcessDump> parse(std::span<const std::uint8_t> image);
+
+// Raw syscalls, so callers need not depend on libc knowing them.
+int sys_signalfd4(int ufd, const sigset_t &mask, int flags);
+int sys_rt_sigqueueinfo(pid_t tgid, int sig, const siginfo_t &info);
+int sys_rt_tgsigqueueinfo(pid_t tgid, pid_t tid, int sig, const siginfo_t &info);
+int sys_pidfd_open(pid_t pid, unsigned int flags);
+int sys_pidfd_send_signal(int pidfd, int sig, const siginfo_t &info, unsigned int flags);
+int sys_rt_sigtimedwait_now(const sigset_t &mask, siginfo_t &info);
+pid_t sys_gettid();
+
+}  // namespace sigcr

@@ -1,0 +1,129 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "sigcr/sigcr.h"
+
+#include <cstring>
+#include <string>
+
+#include <linux/signalfd.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+namespace sigcr {
+namespace {
+
+constexpr std::size_t kKernelSigsetSize = _NSIG / 8;
+
+Status dump_queue(const sigset_t &mask, int queue_flag, Queue queue, ProcessDump &dump)
+{
+	auto fd = open_raw_signalfd(mask, queue_flag);
+	if (!fd)
+		return fd.error();
+	auto records = read_all(fd.value().get());
+	if (!records)
+		return records.error();
+	const pid_t tid = queue == Queue::Private ? sys_gettid() : 0;
+	for (const RawSiginfo &r : records.value())
+		dump.signals.push_back({queue, tid, r});
+	return Ok{};
+}
+
+}  // namespace
+
+const int kSfdRaw = SFD_RAW;
+const int kSfdPrivate = SFD_PRIVATE;
+const int kSfdGroup = SFD_GROUP;
+const int kSfdNonblock = SFD_NONBLOCK;
+
+int sys_signalfd4(int ufd, const sigset_t &mask, int flags)
+{
+	return static_cast<int>(syscall(__NR_signalfd4, ufd, &mask, kKernelSigsetSize, flags));
+}
+
+int sys_rt_sigqueueinfo(pid_t tgid, int sig, const siginfo_t &info)
+{
+	return static_cast<int>(syscall(__NR_rt_sigqueueinfo, tgid, sig, &info));
+}
+
+int sys_rt_tgsigqueueinfo(pid_t tgid, pid_t tid, int sig, const siginfo_t &info)
+{
+	return static_cast<int>(syscall(__NR_rt_tgsigqueueinfo, tgid, tid, sig, &info));
+}
+
+int sys_pidfd_open(pid_t pid, unsigned int flags)
+{
+	return static_cast<int>(syscall(__NR_pidfd_open, pid, flags));
+}
+
+int sys_pidfd_send_signal(int pidfd, int sig, const siginfo_t &info, unsigned int flags)
+{
+	return static_cast<int>(syscall(__NR_pidfd_send_signal, pidfd, sig, &info, flags));
+}
+
+int sys_rt_sigtimedwait_now(const sigset_t &mask, siginfo_t &info)
+{
+	struct timespec zero = {0, 0};
+	return static_cast<int>(syscall(__NR_rt_sigtimedwait, &mask, &info, &zero, kKernelSigsetSize));
+}
+
+pid_t sys_gettid() { return static_cast<pid_t>(syscall(__NR_gettid)); }
+
+bool kernel_supports_raw_signalfd()
+{
+	sigset_t none;
+	sigemptyset(&none);
+	UniqueFd fd(sys_signalfd4(-1, none, SFD_RAW | SFD_PRIVATE | SFD_GROUP | SFD_CLOEXEC));
+	return fd.get() >= 0;
+}
+
+Result<UniqueFd> open_raw_signalfd(const sigset_t &mask, int flags)
+{
+	int fd = sys_signalfd4(-1, mask, SFD_RAW | SFD_NONBLOCK | SFD_CLOEXEC | flags);
+	if (fd < 0)
+		return last_error("signalfd4(SFD_RAW | " + std::to_string(flags) + ")");
+	return UniqueFd(fd);
+}
+
+Result<std::vector<RawSiginfo>> read_all(int fd, std::size_t batch)
+{
+	std::vector<RawSiginfo> out;
+	std::vector<RawSiginfo> buf(batch);
+	for (;;) {
+		ssize_t n = ::read(fd, buf.data(), buf.size() * sizeof(RawSiginfo));
+		if (n < 0) {
+			if (errno == EAGAIN)
+				return out;
+			return last_error("read(signalfd)");
+		}
+		if (n % sizeof(RawSiginfo))
+			return Error{EPROTO, "read(signalfd) returned " + std::to_string(n) + " bytes, not whole records"};
+		out.insert(out.end(), buf.begin(), buf.begin() + n / sizeof(RawSiginfo));
+	}
+}
+
+Status dump_shared(const sigset_t &mask, ProcessDump &dump)
+{
+	return dump_queue(mask, SFD_GROUP, Queue::Shared, dump);
+}
+
+Status dump_thread(const sigset_t &mask, ProcessDump &dump)
+{
+	return dump_queue(mask, SFD_PRIVATE, Queue::Private, dump);
+}
+
+Status restore(const ProcessDump &dump)
+{
+	const pid_t tgid = getpid();
+	for (const PendingSignal &s : dump.signals) {
+		const siginfo_t &info = s.info.info();
+		int ret = s.queue == Queue::Shared
+			? sys_rt_sigqueueinfo(tgid, info.si_signo, info)
+			: sys_rt_tgsigqueueinfo(tgid, s.tid, info.si_signo, info);
+		if (ret)
+			return last_error(std::string(s.queue == Queue::Shared ? "rt_sigqueueinfo" : "rt_tgsigqueueinfo") +
+					  "(signal " + std::to_string(info.si_signo) + ", tid " + std::to_string(s.tid) + ")");
+	}
+	return Ok{};
+}
+
+}  // namespace sigcr

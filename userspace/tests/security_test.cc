@@ -1,0 +1,115 @@
+// SPDX-License-Identifier: GPL-2.0
+// Reserved si_codes (>= 0, SI_TKILL) reach the own thread group from any
+// thread, and are EPERM towards any other process through all three calls.
+#include <thread>
+
+#include <sys/wait.h>
+
+#include "testing.h"
+
+namespace sigcr::test {
+namespace {
+
+const int kSig = SIGRTMIN + 8;
+const int kReserved[] = {SI_USER, SI_KERNEL, SI_TKILL};
+
+enum class Call { RtSigqueueinfo, RtTgsigqueueinfo, PidfdSendSignal };
+
+int send(Call call, pid_t pid, int code)
+{
+	siginfo_t info{};
+	info.si_signo = kSig;
+	info.si_code = code;
+	info.si_pid = 4242;
+	switch (call) {
+	case Call::RtSigqueueinfo:
+		return sys_rt_sigqueueinfo(pid, kSig, info);
+	case Call::RtTgsigqueueinfo:
+		return sys_rt_tgsigqueueinfo(pid, pid, kSig, info);
+	case Call::PidfdSendSignal: {
+		UniqueFd pidfd(sys_pidfd_open(pid, 0));
+		if (pidfd.get() < 0)
+			return -1;
+		return sys_pidfd_send_signal(pidfd.get(), kSig, info, 0);
+	}
+	}
+	return -1;
+}
+
+class Security : public testing::TestWithParam<Call> {
+protected:
+	void SetUp() override { drain(); }
+	void TearDown() override { drain(); }
+};
+
+TEST_P(Security, ReservedCodesToAChildAreEperm)
+{
+	pid_t child = fork();
+	ASSERT_SYSCALL(child);
+	if (child == 0) {
+		pause();
+		_exit(0);
+	}
+	for (int code : kReserved)
+		EXPECT_SYSCALL_ERRNO(send(GetParam(), child, code), EPERM) << "si_code " << code;
+	kill(child, SIGKILL);
+	waitpid(child, nullptr, 0);
+}
+
+TEST_P(Security, ReservedCodesToTheParentAndASiblingAreEperm)
+{
+	const pid_t parent = getpid();
+	pid_t sibling = fork();
+	ASSERT_SYSCALL(sibling);
+	if (sibling == 0) {
+		pause();
+		_exit(0);
+	}
+	pid_t sender = fork();
+	ASSERT_SYSCALL(sender);
+	if (sender == 0) {
+		for (pid_t target : {parent, sibling})
+			for (int code : kReserved)
+				if (send(GetParam(), target, code) != -1 || errno != EPERM)
+					_exit(1);
+		_exit(0);
+	}
+	int status = 0;
+	ASSERT_EQ(sender, waitpid(sender, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "a reserved code got through";
+	kill(sibling, SIGKILL);
+	waitpid(sibling, nullptr, 0);
+	sigset_t pending;
+	sigpending(&pending);
+	EXPECT_FALSE(sigismember(&pending, kSig));
+}
+
+TEST_P(Security, ReservedCodesReachTheOwnProcessFromAnyThread)
+{
+	REQUIRE_RAW_SIGNALFD();
+	for (int code : kReserved) {
+		int ret = 0, err = 0;
+		std::jthread([&] {
+			ret = send(GetParam(), getpid(), code);
+			err = errno;
+		}).join();
+		EXPECT_EQ(0, ret) << "si_code " << code << ": " << std::strerror(err);
+		siginfo_t info;
+		ASSERT_EQ(kSig, sys_rt_sigtimedwait_now(make_sigset({kSig}), info));
+		EXPECT_EQ(code, info.si_code);
+		EXPECT_EQ(4242, info.si_pid);
+	}
+}
+
+std::string call_name(const testing::TestParamInfo<Call> &info)
+{
+	static const char *const names[] = {"rt_sigqueueinfo", "rt_tgsigqueueinfo", "pidfd_send_signal"};
+	return names[static_cast<int>(info.param)];
+}
+
+INSTANTIATE_TEST_SUITE_P(Calls, Security,
+			 testing::Values(Call::RtSigqueueinfo, Call::RtTgsigqueueinfo, Call::PidfdSendSignal),
+			 call_name);
+
+}  // namespace
+}  // namespace sigcr::test
