@@ -46,7 +46,10 @@ spec() {
 	echo "file /bin/busybox $busybox 0755 0 0"
 	echo "file /init $top/ci/guest/init 0755 0 0"
 	echo "file /tests/inject-fail.sh $top/ci/guest/inject-fail.sh 0755 0 0"
-	grep -v -e '^#' -e '^$' "$top/ci/suites" > "$out/suites"
+	# Lines "ARCH: NAME ..." are for that architecture only.
+	awk -v arch="$arch" '/^#/ || /^$/ { next }
+		$1 ~ /:$/ { if ($1 != arch ":") next; sub(/^[^ ]+ /, "") }
+		{ print }' "$top/ci/suites" > "$out/suites"
 	echo "file /tests/suites $out/suites 0644 0 0"
 	(cd "$tests" && find . -mindepth 1 | sort) | while read -r rel; do
 		rel=${rel#./}

@@ -11,6 +11,8 @@ host_pkgs=(
 	build-essential flex bison bc libelf-dev libssl-dev cpio ccache perl
 	python3 python3-ply python3-git rsync git xz-utils
 	gcc-aarch64-linux-gnu g++-aarch64-linux-gnu
+	# 32-bit test programs: these bring their own libc, unlike multiarch.
+	g++-i686-linux-gnu g++-arm-linux-gnueabihf
 	qemu-system-x86 qemu-system-arm
 	busybox-static
 	cmake libgtest-dev liburing-dev sparse

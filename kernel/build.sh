@@ -9,7 +9,8 @@
 #                               building the image
 #
 # Output: build/ARCH[-VARIANT]/linux (objects, kernel image) and
-# build/ARCH[-VARIANT]/headers/include (UAPI headers for userspace).
+# build/ARCH[-VARIANT]/headers/include (UAPI headers for userspace; on
+# arm64 also headers32/include, arm's, for AArch32 programs).
 # A variant adds kernel/configs/VARIANT.config and VARIANT-ARCH.config
 # where they exist; KERNEL_SRC picks another tree (build/src by default).
 set -euo pipefail
@@ -93,6 +94,12 @@ build() {
 	kmake -j"$(nproc)" "$target"
 	ln -sf "linux/$image" "$out/kernel"
 	kmake headers_install INSTALL_HDR_PATH="$out/headers" >/dev/null
+	# arm64's asm/ headers are not bi-arch like x86's: AArch32 test
+	# programs need arm's, from the same tree.
+	if [ "$arch" = arm64 ]; then
+		make -s -C "$src" O="$out/headers32-obj" ARCH=arm \
+			headers_install INSTALL_HDR_PATH="$out/headers32" >/dev/null
+	fi
 }
 
 [ -e "$src/.git" ] || die "no kernel tree at $src: run 'make tree'"
