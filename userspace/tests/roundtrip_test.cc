@@ -5,6 +5,7 @@
 #include <functional>
 #include <thread>
 
+#include <aio.h>
 #include <fcntl.h>
 #include <mqueue.h>
 #include <sys/wait.h>
@@ -138,6 +139,32 @@ Status mqueue_signal()
 	return s ? wait_pending(kSigRt) : s;
 }
 
+// POSIX AIO completion: glibc's helper thread queues it as SI_ASYNCIO.
+Status aio_signal()
+{
+	char path[] = "/tmp/sigcr-aio-XXXXXX";
+	UniqueFd fd(mkstemp(path));
+	if (fd.get() < 0)
+		return last_error("mkstemp");
+	unlink(path);
+	static char byte = 'a';
+	aiocb cb{};
+	cb.aio_fildes = fd.get();
+	cb.aio_buf = &byte;
+	cb.aio_nbytes = 1;
+	cb.aio_sigevent.sigev_notify = SIGEV_SIGNAL;
+	cb.aio_sigevent.sigev_signo = kSigRt;
+	cb.aio_sigevent.sigev_value.sival_int = 0xa10;
+	if (aio_write(&cb))
+		return last_error("aio_write");
+	Status s = wait_pending(kSigRt);
+	const aiocb *list[] = {&cb};
+	while (aio_error(&cb) == EINPROGRESS)
+		aio_suspend(list, 1, nullptr);
+	aio_return(&cb);
+	return s;
+}
+
 struct Case {
 	const char *name;
 	int signo;
@@ -178,6 +205,7 @@ const Case kCases[] = {
 	 [] { return check(sigqueue(getpid(), kSigRt, sigval{.sival_int = 7}), "sigqueue"); }},
 	{"rt_tgsigqueueinfo", kSigRt, SI_QUEUE, Queue::Private, [] { return inject(rt_info(SI_QUEUE)); }},
 	{"mq_notify", kSigRt, SI_MESGQ, Queue::Shared, mqueue_signal},
+	{"aio_write", kSigRt, SI_ASYNCIO, Queue::Shared, aio_signal},
 	// SIL_FAULT (and SIL_FAULT_TRAPNO where __ARCH_SI_TRAPNO exists; not on x86-64 or arm64)
 	{"fault_segv", SIGSEGV, SEGV_MAPERR, Queue::Private, [] { return inject(fault(SIGSEGV, SEGV_MAPERR, 0x1000)); }},
 	{"fault_ill", SIGILL, ILL_ILLOPC, Queue::Private, [] { return inject(fault(SIGILL, ILL_ILLOPC, 0x2000)); }},
