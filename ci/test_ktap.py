@@ -111,6 +111,26 @@ class Judge(unittest.TestCase):
         body = "1..1\n# t: running\n    1..2\n    not ok 1 b\n    not ok 2 check_rearm\nnot ok 1 t # exit 1\n"
         self.assertEqual(run(body, known=self.KNOWN).counts(), (2, 1, 0))
 
+    FLAKY = {"t": {"dist": "flaky: host load"}}
+
+    def test_flaky_failure_is_a_named_skip(self):
+        body = "1..1\n# t: running\n    1..2\n    ok 1 a\n    not ok 2 dist\nnot ok 1 t # exit 1\n"
+        rep = run(body, known=self.FLAKY)
+        self.assertEqual(rep.counts(), (2, 0, 1))
+        self.assertIn("flaky: dist (not judged: host load", ktap.render(rep, "x"))
+
+    def test_flaky_pass_is_a_pass(self):
+        body = "1..1\n# t: running\n    1..2\n    ok 1 a\n    ok 2 dist\nok 1 t\n"
+        self.assertEqual(run(body, known=self.FLAKY).counts(), (3, 0, 0))
+
+    def test_flaky_does_not_excuse_other_failures(self):
+        body = "1..1\n# t: running\n    1..2\n    not ok 1 b\n    not ok 2 dist\nnot ok 1 t # exit 1\n"
+        self.assertEqual(run(body, known=self.FLAKY).counts(), (1, 1, 1))
+
+    def test_flaky_does_not_excuse_a_crash(self):
+        body = "1..1\n# t: running\n    1..2\n    not ok 1 dist\nnot ok 1 t # exit 139\n"
+        self.assertEqual(run(body, known=self.FLAKY).counts()[1], 1)
+
     def test_known_failures_file_parses(self):
         path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "known-failures")
         known = ktap.load_known(path)
