@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 // io_uring reads of an SFD_RAW signalfd give the bytes read(2) gives,
 // inline and after a poll wait, several records per read; epoll readiness
-// follows the selected queue.
+// follows the selected queue. A read whose buffer faults loses no signal.
 #include <thread>
+#include <vector>
 
 #include <liburing.h>
 #include <sys/epoll.h>
@@ -86,6 +87,63 @@ TEST_F(Uring, ReadAfterPollWaitMatchesRead)
 	sender.join();
 	ASSERT_EQ(static_cast<int>(sizeof(by_uring)), wait_result());
 	EXPECT_EQ(by_read, by_uring);
+}
+
+// Read what is pending with read(2): the sival_ints, in order.
+std::vector<int> remaining_values(int fd)
+{
+	auto records = read_all(fd);
+	EXPECT_TRUE(records.ok()) << records.error().message();
+	std::vector<int> values;
+	if (records.ok())
+		for (const RawSiginfo &r : records.value())
+			values.push_back(r.info().si_int);
+	return values;
+}
+
+TEST_F(Uring, StraddlingReadReturnsWhatFitAndKeepsTheRest)
+{
+	GuardedPages pages(PROT_NONE);
+	ASSERT_TRUE(pages.ok());
+	auto *buf = reinterpret_cast<RawSiginfo *>(pages.before_boundary(sizeof(RawSiginfo) * 3 / 2));
+	queue_values(1, 3);
+	ASSERT_EQ(1, submit_read(buf, 3 * sizeof(RawSiginfo)));
+	ASSERT_EQ(static_cast<int>(sizeof(RawSiginfo)), wait_result());
+	EXPECT_EQ(1, buf->info().si_int);
+	EXPECT_EQ((std::vector<int>{2, 3}), remaining_values(fd_.get()));
+}
+
+TEST_F(Uring, ReadIntoProtNoneIsEfaultAndKeepsAll)
+{
+	GuardedPages pages(PROT_NONE);
+	ASSERT_TRUE(pages.ok());
+	queue_values(1, 3);
+	ASSERT_EQ(1, submit_read(pages.bad(), 3 * sizeof(RawSiginfo)));
+	EXPECT_EQ(-EFAULT, wait_result());
+	EXPECT_EQ((std::vector<int>{1, 2, 3}), remaining_values(fd_.get()));
+}
+
+TEST_F(Uring, ReadIntoReadOnlyBufferIsEfaultAndKeepsAll)
+{
+	GuardedPages pages(PROT_READ);
+	ASSERT_TRUE(pages.ok());
+	queue_values(1, 3);
+	ASSERT_EQ(1, submit_read(pages.bad(), sizeof(RawSiginfo)));
+	EXPECT_EQ(-EFAULT, wait_result());
+	EXPECT_EQ((std::vector<int>{1, 2, 3}), remaining_values(fd_.get()));
+}
+
+TEST_F(Uring, FaultAfterPollWaitKeepsTheSignal)
+{
+	GuardedPages pages(PROT_NONE);
+	ASSERT_TRUE(pages.ok());
+	ASSERT_EQ(1, submit_read(pages.bad(), sizeof(RawSiginfo)));
+	io_uring_cqe *cqe;
+	EXPECT_EQ(-EAGAIN, io_uring_peek_cqe(&ring_, &cqe)) << "completed with nothing pending";
+	std::jthread sender([] { queue_values(5, 1); });
+	sender.join();
+	EXPECT_EQ(-EFAULT, wait_result());
+	EXPECT_EQ((std::vector<int>{5}), remaining_values(fd_.get()));
 }
 
 TEST(Epoll, ReadinessFollowsTheSelectedQueue)
