@@ -5,7 +5,7 @@
 #
 #   build.sh ARCH      output: build/ARCH/tests/userspace/sigcr_test, and
 #                      sigcr_test32, the compat layout (i686 on x86_64,
-#                      AArch32 armhf on arm64)
+#                      AArch32 armhf on arm64); sigcr_stress, sigcr_fuzz
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -25,6 +25,11 @@ build_variant() {
 	mkdir -p "$top/build/$arch/tests/userspace"
 	cp "$obj/$name/sigcr_test" "$top/build/$arch/tests/userspace/sigcr_test$suffix"
 	echo "userspace/build.sh: $arch: sigcr_test$suffix ($name)"
+	# The native build also has the stress test and the fuzzer.
+	if [ -z "$suffix" ]; then
+		cp "$obj/$name/sigcr_stress" "$obj/$name/sigcr_fuzz" "$top/build/$arch/tests/userspace/"
+		echo "userspace/build.sh: $arch: sigcr_stress, sigcr_fuzz"
+	fi
 }
 
 # 32-bit builds: GoogleTest from source, no io_uring (no 32-bit packages).

@@ -1,0 +1,574 @@
+// SPDX-License-Identifier: GPL-2.0
+// sigcr_stress: sender threads and sender processes queue RT signals to
+// this process's shared queue and to its reader threads' private queues,
+// while reader threads take them off through SFD_GROUP and SFD_PRIVATE
+// signalfds, with read(2) and with io_uring, some of them into buffers that
+// fault part way. Every signal carries its sender and sequence number in
+// si_value. Checks, in KTAP:
+//   - a full RLIMIT_SIGPENDING refuses RT signals with EAGAIN and keeps
+//     every one it took;
+//   - every signal a sender queued is read exactly once, none is left;
+//   - SFD_PRIVATE and SFD_GROUP readers see only their own queue, and a
+//     private queue (one reader) keeps each sender's order, faults or not;
+//   - the queued-signal count (SigQ) stays within the limit and returns to
+//     its baseline.
+//
+//   sigcr_stress [--signals N] [--seconds S] [--seed N] [--rlimit N]
+//                [--fail-usercopy PERCENT]
+//
+// Where the kernel has fail_usercopy (the debug kernel), the readers' copies
+// to user space also fail at random, PERCENT (default 5) of them.
+//
+// Stops after N signals (default 1000000) or S seconds (default 60),
+// whichever comes first; the seed picks targets, signal numbers, read sizes
+// and faults, and is printed.
+#include <atomic>
+#include <chrono>
+#include <cinttypes>
+#include <cstring>
+#include <memory>
+#include <new>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <liburing.h>
+#include <poll.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+
+#include "sigcr/sigcr.h"
+#include "tool.h"
+
+namespace sigcr {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+constexpr int kSenders = 6;
+constexpr int kGroupReaders = 2;
+constexpr int kPrivateReaders = 3;
+constexpr int kReaders = kGroupReaders + kPrivateReaders;
+constexpr unsigned kSeqBits = 24;
+constexpr std::uint32_t kSeqMask = (1u << kSeqBits) - 1;
+constexpr std::size_t kRecord = sizeof(RawSiginfo);
+constexpr std::size_t kMaxBatch = 64;
+
+// Shared signals use two numbers, so that the queue mixes them; private
+// reader r's signals use a number of their own, so a misrouted one shows.
+int shared_sig(int i) { return SIGRTMIN + 4 + i; }
+int private_sig(int r) { return SIGRTMIN + 6 + r; }
+
+sigset_t stress_signals()
+{
+	sigset_t set;
+	sigemptyset(&set);
+	for (int i = 0; i < 2; i++)
+		sigaddset(&set, shared_sig(i));
+	for (int r = 0; r < kPrivateReaders; r++)
+		sigaddset(&set, private_sig(r));
+	return set;
+}
+
+using tool::sigq;
+
+struct Options {
+	std::uint64_t signals, seconds, rlimit, seed, fail_usercopy;
+};
+
+// Arm the kernel's fail_usercopy (CONFIG_FAULT_INJECTION_USERCOPY) for the
+// threads that ask for it, failing @percent of their user copies; with 0,
+// disarm it. Returns whether it is armed.
+bool fail_usercopy(std::uint64_t percent)
+{
+	const std::string dir = "/sys/kernel/debug/fail_usercopy/";
+	const std::pair<const char *, std::string> settings[] = {
+		{"task-filter", percent ? "Y" : "N"}, {"times", "-1"}, {"verbose", "0"},
+		{"interval", "1"}, {"probability", std::to_string(percent)},
+	};
+	for (auto &[file, value] : settings) {
+		std::FILE *f = std::fopen((dir + file).c_str(), "w");
+		if (!f)
+			return false;
+		bool ok = std::fputs(value.c_str(), f) >= 0;
+		ok &= std::fclose(f) == 0;
+		if (!ok)
+			return false;
+	}
+	return percent != 0;
+}
+
+struct Sender {
+	bool child;	// a process of its own, or a thread of this one
+	bool to_private;	// reader threads' private queues, or the shared one
+	int si_code;
+};
+
+// Threads of this process may queue reserved codes to their own process
+// (SI_TKILL here); other processes queue SI_QUEUE.
+constexpr Sender kSenderSpecs[kSenders] = {
+	{false, false, SI_QUEUE}, {false, true, SI_TKILL}, {true, false, SI_QUEUE},
+	{true, false, SI_QUEUE},  {true, true, SI_QUEUE},  {true, true, SI_QUEUE},
+};
+
+struct SenderStats {
+	std::atomic<std::uint64_t> sent{0}, eagain{0}, errors{0};
+	std::atomic<int> last_errno{0};
+};
+
+// In memory shared with the sender processes.
+struct Shared {
+	std::atomic<std::uint64_t> taken{0};	// sequence numbers handed out
+	std::atomic<bool> stop{false};
+	SenderStats senders[kSenders];
+};
+
+void send_loop(int id, pid_t tgid, const pid_t *private_tids, std::uint64_t budget, std::uint64_t seed, Shared &sh)
+{
+	const Sender &spec = kSenderSpecs[id];
+	SenderStats &st = sh.senders[id];
+	std::mt19937_64 rng(seed + id);
+	std::uint32_t seq = 0;
+	int sig = 0;
+	pid_t tid = 0;
+
+	while (!sh.stop.load(std::memory_order_relaxed)) {
+		if (!sig) {
+			if (sh.taken.fetch_add(1) >= budget)
+				break;
+			if (spec.to_private) {
+				int r = rng() % kPrivateReaders;
+				sig = private_sig(r);
+				tid = private_tids[r];
+			} else {
+				sig = shared_sig(rng() % 2);
+			}
+		}
+		siginfo_t info{};
+		info.si_signo = sig;
+		info.si_code = spec.si_code;
+		info.si_pid = getpid();
+		info.si_uid = getuid();
+		info.si_value.sival_int = static_cast<int>((static_cast<std::uint32_t>(id) << kSeqBits) | seq);
+		int ret = spec.to_private ? sys_rt_tgsigqueueinfo(tgid, tid, sig, info)
+					  : sys_rt_sigqueueinfo(tgid, sig, info);
+		if (ret == 0) {
+			st.sent.store(++seq);
+			sig = 0;
+		} else if (errno == EAGAIN) {
+			st.eagain++;
+			std::this_thread::yield();
+		} else {
+			st.errors++;
+			st.last_errno = errno;
+			break;
+		}
+	}
+}
+
+// What the readers saw, for all of them together.
+struct Tally {
+	explicit Tally(std::uint64_t budget) : words((budget + 63) / 64)
+	{
+		for (auto &b : seen)
+			b = std::make_unique<std::atomic<std::uint64_t>[]>(words);
+	}
+
+	std::uint64_t words;
+	std::unique_ptr<std::atomic<std::uint64_t>[]> seen[kSenders];
+	std::atomic<std::uint64_t> records{0}, by_read{0}, by_uring{0}, faulting_reads{0}, efaults{0}, injected{0};
+	std::atomic<std::uint64_t> duplicates{0}, foreign{0}, misrouted{0}, out_of_order{0}, errors{0};
+	std::atomic<int> last_errno{0};
+};
+
+struct Reader {
+	bool group;	// SFD_GROUP, or SFD_PRIVATE
+	bool uring;	// io_uring reads, or read(2)
+	bool faults;	// one read in four into a buffer that faults part way
+	int prot;	// the faulting page: PROT_NONE or PROT_READ
+};
+
+constexpr Reader kReaderSpecs[kReaders] = {
+	{true, false, true, PROT_NONE},  {true, true, true, PROT_READ},  {false, false, true, PROT_NONE},
+	{false, true, true, PROT_READ}, {false, false, false, PROT_NONE},
+};
+
+class ReaderThread {
+public:
+	ReaderThread(int index, Tally &tally, std::uint64_t seed, const std::atomic<bool> &stop, bool inject)
+		: index_(index), spec_(kReaderSpecs[index]), inject_(inject), tally_(tally), rng_(seed + 100 + index),
+		  stop_(stop),
+		  pages_(spec_.prot)
+	{
+	}
+
+	// Runs in the reader's own thread; publishes its tid first.
+	void run(std::atomic<pid_t> &tid)
+	{
+		tid = sys_gettid();
+		tid.notify_all();
+		auto fd = open_raw_signalfd(stress_signals(), spec_.group ? kSfdGroup : kSfdPrivate);
+		if (!fd.ok() || !pages_.ok()) {
+			fail(fd.ok() ? ENOMEM : fd.error().err);
+			return;
+		}
+		fd_ = std::move(fd.value());
+		// With the kernel's fail_usercopy armed, this thread's copies
+		// to and from user space fail at random.
+		if (inject_) {
+			std::FILE *f = std::fopen("/proc/thread-self/make-it-fail", "w");
+			if (!f || std::fputs("1", f) < 0 || std::fclose(f)) {
+				fail(errno);
+				return;
+			}
+		}
+		if (spec_.uring)
+			uring_loop();
+		else
+			read_loop();
+	}
+
+private:
+	// Where the next read goes and how much it asks for: mostly a good
+	// buffer of 1..64 records; for a faulting reader, one time in four,
+	// a buffer with 0..3 records of room before the bad page.
+	std::pair<char *, std::size_t> next_buffer(bool &faulting)
+	{
+		faulting = spec_.faults && rng_() % 4 == 0;
+		if (!faulting)
+			return {reinterpret_cast<char *>(good_), (1 + rng_() % kMaxBatch) * kRecord};
+		std::size_t room = rng_() % 4;
+		std::size_t straddle = rng_() % 2 ? kRecord / 2 : 0;
+		return {pages_.before_boundary(room * kRecord + straddle), (room + 1 + rng_() % 3) * kRecord};
+	}
+
+	void read_loop()
+	{
+		while (!stop_.load(std::memory_order_relaxed)) {
+			pollfd p{.fd = fd_.get(), .events = POLLIN, .revents = 0};
+			if (poll(&p, 1, 20) <= 0 || !(p.revents & POLLIN))
+				continue;
+			bool faulting;
+			auto [buf, len] = next_buffer(faulting);
+			ssize_t n = ::read(fd_.get(), buf, len);
+			completed(buf, n < 0 ? -errno : n, faulting, tally_.by_read);
+		}
+	}
+
+	void uring_loop()
+	{
+		io_uring ring;
+		if (int err = io_uring_queue_init(4, &ring, 0)) {
+			fail(-err);
+			return;
+		}
+		bool inflight = false, faulting = false;
+		char *buf = nullptr;
+		for (;;) {
+			if (!inflight) {
+				if (stop_.load(std::memory_order_relaxed))
+					break;
+				std::size_t len;
+				std::tie(buf, len) = next_buffer(faulting);
+				io_uring_prep_read(io_uring_get_sqe(&ring), fd_.get(), buf, len, 0);
+				if (int err = io_uring_submit(&ring); err != 1) {
+					fail(err < 0 ? -err : EIO);
+					break;
+				}
+				inflight = true;
+			}
+			__kernel_timespec wait{.tv_sec = 0, .tv_nsec = 20'000'000};
+			io_uring_cqe *cqe;
+			int err = io_uring_wait_cqe_timeout(&ring, &cqe, &wait);
+			// An injected fault may hit io_uring_enter()'s own copies.
+			if (err == -ETIME || err == -EINTR || (inject_ && err == -EFAULT)) {
+				if (stop_.load(std::memory_order_relaxed))
+					break;
+				continue;
+			}
+			if (err) {
+				fail(-err);
+				break;
+			}
+			int res = cqe->res;
+			io_uring_cqe_seen(&ring, cqe);
+			inflight = false;
+			completed(buf, res, faulting, tally_.by_uring);
+		}
+		// Cancels a read still waiting; by now nothing is left to read.
+		io_uring_queue_exit(&ring);
+	}
+
+	// A read returned @res: bytes, or -errno.
+	void completed(const char *buf, long res, bool faulting, std::atomic<std::uint64_t> &by)
+	{
+		if (faulting)
+			tally_.faulting_reads++;
+		if (res == -EFAULT && faulting) {
+			tally_.efaults++;
+			return;
+		}
+		if (res == -EFAULT && inject_) {
+			tally_.injected++;
+			return;
+		}
+		if (res == -EAGAIN)
+			return;
+		if (res < 0 || res % kRecord) {
+			fail(res < 0 ? static_cast<int>(-res) : EIO);
+			return;
+		}
+		for (long off = 0; off < res; off += kRecord) {
+			siginfo_t si;
+			std::memcpy(&si, buf + off, sizeof(si));
+			account(si);
+			by++;
+		}
+	}
+
+	void account(const siginfo_t &si)
+	{
+		auto value = static_cast<std::uint32_t>(si.si_value.sival_int);
+		unsigned id = value >> kSeqBits;
+		std::uint32_t seq = value & kSeqMask;
+		tally_.records++;
+		if (id >= kSenders || seq / 64 >= tally_.words || si.si_code != kSenderSpecs[id].si_code) {
+			tally_.foreign++;
+			return;
+		}
+		bool private_sig_here = !spec_.group && si.si_signo == private_sig(index_ - kGroupReaders);
+		bool shared_sig_here = spec_.group && (si.si_signo == shared_sig(0) || si.si_signo == shared_sig(1));
+		if (!private_sig_here && !shared_sig_here)
+			tally_.misrouted++;
+		// One reader per private queue: each sender's signals arrive in
+		// the order they were queued, puts-back included.
+		if (!spec_.group) {
+			if (seen_from_[id] && seq <= last_seq_[id])
+				tally_.out_of_order++;
+			seen_from_[id] = true;
+			last_seq_[id] = seq;
+		}
+		std::uint64_t bit = 1ull << (seq % 64);
+		if (tally_.seen[id][seq / 64].fetch_or(bit) & bit)
+			tally_.duplicates++;
+	}
+
+	void fail(int err)
+	{
+		tally_.errors++;
+		tally_.last_errno = err;
+	}
+
+	int index_;
+	Reader spec_;
+	bool inject_;
+	Tally &tally_;
+	std::mt19937_64 rng_;
+	const std::atomic<bool> &stop_;
+	GuardedPages pages_;
+	UniqueFd fd_;
+	RawSiginfo good_[kMaxBatch];
+	bool seen_from_[kSenders] = {};
+	std::uint32_t last_seq_[kSenders] = {};
+};
+
+// Fill the shared queue up to RLIMIT_SIGPENDING: the next RT signal must be
+// refused with EAGAIN, and reading back must give every one queued, in
+// order, and bring SigQ back.
+bool check_rlimit(long baseline, long limit, std::string &why)
+{
+	const int sig = shared_sig(0);
+	siginfo_t info{};
+	info.si_signo = sig;
+	info.si_code = SI_QUEUE;
+	info.si_pid = getpid();
+	info.si_uid = getuid();
+	int queued = 0, ret;
+	while ((ret = sys_rt_sigqueueinfo(getpid(), sig, info)) == 0 && queued <= limit)
+		info.si_value.sival_int = ++queued;
+	int err = errno;
+	long full = sigq();
+	auto fd = open_raw_signalfd(stress_signals(), kSfdGroup);
+	auto records = fd.ok() ? read_all(fd.value().get()) : Result<std::vector<RawSiginfo>>(fd.error());
+	bool in_order = records.ok() && records.value().size() == static_cast<std::size_t>(queued);
+	for (int i = 0; in_order && i < queued; i++)
+		in_order = records.value()[i].info().si_value.sival_int == i;
+	why = "queued " + std::to_string(queued) + " with SigQ baseline " + std::to_string(baseline) +
+	      ", then " + (ret ? std::strerror(err) : "success") + "; SigQ full " + std::to_string(full) +
+	      ", read back " + (records.ok() ? std::to_string(records.value().size()) : records.error().message()) +
+	      (in_order ? " in order" : " NOT in order") + ", SigQ after " + std::to_string(sigq());
+	return ret == -1 && err == EAGAIN && full == limit && queued == limit - baseline && in_order &&
+	       sigq() == baseline;
+}
+
+int run(const Options &opt)
+{
+	ktap::note("sigcr_stress: seed %" PRIu64 ", %" PRIu64 " signals or %" PRIu64 " s, RLIMIT_SIGPENDING %" PRIu64
+		   ", %d senders, %d readers",
+		   opt.seed, opt.signals, opt.seconds, opt.rlimit, kSenders, kReaders);
+	if (!kernel_supports_raw_signalfd())
+		ktap::Report::skip_all("kernel lacks signalfd SFD_RAW/SFD_PRIVATE/SFD_GROUP");
+
+	const sigset_t sigs = stress_signals();
+	pthread_sigmask(SIG_BLOCK, &sigs, nullptr);
+	rlimit lim{.rlim_cur = static_cast<rlim_t>(opt.rlimit), .rlim_max = static_cast<rlim_t>(opt.rlimit)};
+	if (setrlimit(RLIMIT_SIGPENDING, &lim)) {
+		std::fprintf(stderr, "sigcr_stress: setrlimit(RLIMIT_SIGPENDING, %" PRIu64 "): %s\n", opt.rlimit, std::strerror(errno));
+		return 1;
+	}
+	const long baseline = sigq();
+
+	ktap::Report report(6);
+	std::string why;
+	report.check(check_rlimit(baseline, opt.rlimit, why), "full_rlimit_sigpending_is_eagain_and_loses_nothing", why);
+
+	void *mem = mmap(nullptr, sizeof(Shared), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (mem == MAP_FAILED) {
+		std::fprintf(stderr, "sigcr_stress: mmap: %s\n", std::strerror(errno));
+		return 1;
+	}
+	Shared &sh = *new (mem) Shared;
+	Tally tally(opt.signals);
+	const bool inject = fail_usercopy(opt.fail_usercopy);
+	std::atomic<bool> stop_readers{false};
+
+	std::vector<std::unique_ptr<ReaderThread>> readers;
+	std::vector<std::jthread> reader_threads;
+	std::atomic<pid_t> tids[kReaders] = {};
+	for (int i = 0; i < kReaders; i++)
+		readers.push_back(std::make_unique<ReaderThread>(i, tally, opt.seed, stop_readers, inject));
+	for (int i = 0; i < kReaders; i++)
+		reader_threads.emplace_back([&, i] { readers[i]->run(tids[i]); });
+	pid_t private_tids[kPrivateReaders];
+	for (int i = 0; i < kReaders; i++) {
+		tids[i].wait(0);
+		if (i >= kGroupReaders)
+			private_tids[i - kGroupReaders] = tids[i];
+	}
+
+	const auto start = Clock::now();
+	const auto deadline = start + std::chrono::seconds(opt.seconds);
+	std::vector<pid_t> children;
+	std::vector<std::jthread> sender_threads;
+	const pid_t self = getpid();
+	for (int id = 0; id < kSenders; id++) {
+		auto loop = [&, id] { send_loop(id, self, private_tids, opt.signals, opt.seed, sh); };
+		if (!kSenderSpecs[id].child) {
+			sender_threads.emplace_back(loop);
+			continue;
+		}
+		pid_t pid = fork();
+		if (pid == 0) {
+			loop();
+			_exit(0);
+		}
+		if (pid < 0) {
+			std::fprintf(stderr, "sigcr_stress: fork: %s\n", std::strerror(errno));
+			sh.stop = true;
+			break;
+		}
+		children.push_back(pid);
+	}
+
+	// Watch SigQ while the senders run, and stop them at the deadline.
+	long max_sigq = 0;
+	auto sample = [&] { max_sigq = std::max(max_sigq, sigq()); };
+	// Each sender takes one number past the budget before it stops.
+	auto senders_done = [&] { return sh.taken.load() >= opt.signals + kSenders || sh.stop.load(); };
+	while (!senders_done()) {
+		sample();
+		if (Clock::now() >= deadline)
+			sh.stop = true;
+		std::this_thread::sleep_for(std::chrono::milliseconds(5));
+	}
+	for (pid_t pid : children)
+		waitpid(pid, nullptr, 0);
+	sender_threads.clear();
+	const double send_seconds = std::chrono::duration<double>(Clock::now() - start).count();
+
+	std::uint64_t sent = 0, eagain = 0, send_errors = 0;
+	int last_errno = tally.last_errno;
+	for (auto &st : sh.senders) {
+		sent += st.sent;
+		eagain += st.eagain;
+		send_errors += st.errors;
+		if (st.errors)
+			last_errno = st.last_errno;
+	}
+	// The readers get 30 s to catch up; what is still unread then is lost.
+	const auto drain_deadline = Clock::now() + std::chrono::seconds(30);
+	while (tally.records.load() < sent && Clock::now() < drain_deadline) {
+		sample();
+		std::this_thread::sleep_for(std::chrono::milliseconds(5));
+	}
+	stop_readers = true;
+	reader_threads.clear();
+	if (inject)
+		fail_usercopy(0);
+
+	// Anything left in the shared queue was never read.
+	auto rest = open_raw_signalfd(sigs, kSfdGroup);
+	auto left = rest.ok() ? read_all(rest.value().get()) : Result<std::vector<RawSiginfo>>(rest.error());
+	const std::uint64_t leftover = left.ok() ? left.value().size() : 0;
+
+	std::uint64_t distinct = 0, beyond = 0;
+	for (int id = 0; id < kSenders; id++) {
+		const std::uint64_t n = sh.senders[id].sent;
+		for (std::uint64_t w = 0; w < tally.words; w++) {
+			std::uint64_t bits = tally.seen[id][w].load();
+			std::uint64_t valid = w * 64 + 64 <= n ? ~0ull : w * 64 >= n ? 0 : (1ull << (n - w * 64)) - 1;
+			distinct += __builtin_popcountll(bits & valid);
+			beyond += __builtin_popcountll(bits & ~valid);
+		}
+	}
+	const std::uint64_t lost = sent - distinct;
+
+	char line[512];
+	std::snprintf(line, sizeof(line),
+		      "sent %" PRIu64 ", read %" PRIu64 " distinct, lost %" PRIu64 ", duplicated %" PRIu64
+		      ", never sent %" PRIu64 ", foreign %" PRIu64 ", left queued %" PRIu64 ", send errors %" PRIu64
+		      ", read errors %" PRIu64 " (last error: %s)",
+		      sent, distinct, lost, tally.duplicates.load(), beyond, tally.foreign.load(), leftover, send_errors,
+		      tally.errors.load(), std::strerror(last_errno));
+	report.check(sent > 0 && lost == 0 && tally.duplicates == 0 && beyond == 0 && tally.foreign == 0 && leftover == 0 &&
+			     left.ok() && send_errors == 0 && tally.errors == 0,
+		     "every_queued_signal_is_read_exactly_once", line);
+	report.check(tally.misrouted == 0, "readers_see_only_their_queue",
+		     std::to_string(tally.misrouted.load()) + " records from another queue");
+	report.check(tally.out_of_order == 0, "private_queues_keep_each_senders_order",
+		     std::to_string(tally.out_of_order.load()) + " records out of order");
+	const long bound = static_cast<long>(opt.rlimit) + kReaders;
+	report.check(max_sigq <= bound, "sigq_stays_within_rlimit",
+		     "SigQ reached " + std::to_string(max_sigq) + ", limit " + std::to_string(opt.rlimit) +
+			     " plus one put-back per reader");
+	const long after = sigq();
+	report.check(after == baseline, "sigq_returns_to_baseline",
+		     "SigQ " + std::to_string(after) + ", baseline " + std::to_string(baseline));
+
+	ktap::note("stress figures: %" PRIu64 " signals sent in %.1f s (%" PRIu64 " refused with EAGAIN and retried), "
+		   "%" PRIu64 " read (%" PRIu64 " by read(2), %" PRIu64 " by io_uring), %" PRIu64
+		   " reads into faulting buffers (%" PRIu64 " EFAULT), %" PRIu64 " reads failed by fail_usercopy%s, lost %" PRIu64
+		   ", duplicated %" PRIu64 ", max SigQ %ld",
+		   sent, send_seconds, eagain, tally.records.load(), tally.by_read.load(), tally.by_uring.load(),
+		   tally.faulting_reads.load(), tally.efaults.load(), tally.injected.load(),
+		   inject ? "" : " (not in this kernel)", lost, tally.duplicates.load(), max_sigq);
+	return report.exit_status();
+}
+
+}  // namespace
+}  // namespace sigcr
+
+int main(int argc, char **argv)
+{
+	sigcr::Options opt;
+	sigcr::tool::Options parser("sigcr_stress");
+	parser.add("--signals", opt.signals, 1000000, 1, sigcr::kSeqMask);
+	parser.add("--seconds", opt.seconds, 60, 1, 3600);
+	parser.add("--rlimit", opt.rlimit, 256, 16, 1 << 20);
+	parser.add("--fail-usercopy", opt.fail_usercopy, 5, 0, 100);
+	parser.add_seed(opt.seed);
+	parser.parse(argc, argv);
+	return sigcr::run(opt);
+}
