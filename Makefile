@@ -2,9 +2,9 @@
 # "make run" boots the x86-64 guest and runs every suite; "make test" is CI.
 
 ARCH ?= x86_64
-export INJECT VERBOSE GUEST_TIMEOUT QEMU_KVM
+export INJECT VERBOSE GUEST_TIMEOUT QEMU_KVM SLOW DEBUG
 
-.PHONY: help setup tree kernel headers tests userspace-host initramfs run run-base check-series test check \
+.PHONY: help setup tree kernel headers tests userspace-host initramfs run run-base run-debug check-series test check \
 	export-patches reset-tree clean distclean
 
 help: ## List the targets
@@ -12,7 +12,8 @@ help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | \
 		awk -F':.*## ' '{ printf "  %-16s %s\n", $$1, $$2 }'
 	@echo "Variables: ARCH (x86_64, arm64), VNG=1 (virtme-ng kernel), INJECT=fail|suitehang|hang|warn,"
-	@echo "           VERBOSE=1 (whole console), GUEST_TIMEOUT=seconds (900), QEMU_KVM=1 (x86 only)"
+	@echo "           VERBOSE=1 (whole console), GUEST_TIMEOUT=seconds (900), QEMU_KVM=1 (x86 only),"
+	@echo "           SLOW=N (debug kernel's timeout factor, 4), DEBUG=0 (make test without the debug kernel)"
 
 setup: ## Install the Debian packages the project needs (idempotent)
 	@ci/setup.sh
@@ -42,10 +43,13 @@ run: setup ## Build and boot the ARCH kernel, run every suite, show the results
 run-base: setup ## Boot the pristine base kernel with the series' tests (they must fail)
 	@ci/run-arch.sh $(ARCH) base
 
+run-debug: setup ## Boot the ARCH kernel with KASAN, UBSAN, lockdep & co. (debug.config), run every suite
+	@ci/run-arch.sh $(ARCH) debug
+
 check-series: setup ## Every patch: builds on both arches, checkpatch --strict, sparse and W=1
 	@kernel/check-series.sh
 
-test: ## What CI runs: host checks, then both arches, every suite
+test: ## What CI runs: host checks, both arches and the x86_64 debug kernel, every suite
 	@ci/test.sh
 
 check: ## Host-side checks only (no kernel build)

@@ -31,7 +31,8 @@ REPORTS = re.compile(
     r"\bWARNING: |------------\[ cut here \]------------"
     r"|\bBUG: |kernel BUG at|\bOops\b|Kernel panic - not syncing"
     r"|general protection fault|Unable to handle kernel"
-    r"|INFO: possible|DEBUG_LOCKS_WARN_ON|KASAN:|UBSAN:|KFENCE:|kmemleak:"
+    r"|INFO: possible|DEBUG_LOCKS_WARN_ON|KASAN:|UBSAN:|KFENCE:|kmemleak:|ODEBUG:"
+    r"|\bBUG [\w.-]+ \((?:Not tainted|Tainted:[^)]*)\): "  # SLUB debugging
     r"|INFO: task .* blocked for more than|INFO: rcu_\w+ (self-)?detected stall"
 )
 

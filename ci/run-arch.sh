@@ -6,6 +6,9 @@
 #                           on purpose; VERBOSE=1 shows the whole console.
 #   run-arch.sh ARCH base   boots the pristine base kernel (a worktree of
 #                           build/src at tag base) with the series' tests.
+#   run-arch.sh ARCH debug  boots the series built with kernel/configs/
+#                           debug.config (KASAN, UBSAN, lockdep, ...); its
+#                           suites get SLOW (default 4) times their timeouts.
 # Writes BUILD/counts ("passed failed skipped"); exits 1 on failure.
 set -euo pipefail
 
@@ -26,17 +29,25 @@ show_report() {
 	     on && !/^    #/ { print; fflush() }'
 }
 
-boot() { "$top/ci/qemu.sh" "$arch" ${INJECT:+inject=$INJECT} | show_report; }
+slow=1
+if [ "$variant" = debug ]; then
+	slow=${SLOW:-4}
+	export GUEST_TIMEOUT=${GUEST_TIMEOUT:-$((900 * slow))}
+fi
+boot() { "$top/ci/qemu.sh" "$arch" ${INJECT:+inject=$INJECT} slow=$slow | show_report; }
 
 base_kernel() { KERNEL_SRC=$top/build/src-base "$top/kernel/build.sh" "$arch" base; }
 
 rm -f "$KERNEL_OUT/counts"
 step "kernel tree (build/src)" "$top/kernel/tree.sh" prepare
 step "kernel $arch (build/$arch/linux)" "$top/kernel/build.sh" "$arch"
-if [ "$variant" = base ]; then
+case $variant in
+base)
 	step "base tree (build/src-base)" "$top/kernel/tree.sh" base-worktree
 	step "base kernel $arch (build/$name/linux)" base_kernel
-fi
+	;;
+?*) step "$variant kernel $arch (build/$name/linux)" "$top/kernel/build.sh" "$arch" "$variant" ;;
+esac
 step "guest tests $arch (build/$arch/tests)" "$top/selftests/build.sh" "$arch"
 step "C++ suite $arch (build/$arch/userspace)" "$top/userspace/build.sh" "$arch"
 step "initramfs $name" "$top/ci/initramfs.sh" "$arch"

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# What CI runs: host-side checks, then both architectures, every suite.
+# What CI runs: host-side checks, then both architectures, every suite,
+# then every suite again on the x86_64 debug kernel (DEBUG=0 leaves it out).
 # Ends with one line "N passed, N failed, N skipped"; exits 1 on failure.
 set -euo pipefail
 
@@ -14,11 +15,15 @@ step "kernel tree (build/src)" "$top/kernel/tree.sh" prepare
 step "host checks" "$top/ci/host-checks.sh" || true
 [ -f "$top/build/host-counts" ] || echo "0 1 0" > "$top/build/host-counts"
 
+runs=($arches)
+[ "${DEBUG:-1}" = 1 ] && runs+=("x86_64 debug")
 counts=("$top/build/host-counts")
-for arch in $arches; do
-	step "run $arch" "$top/ci/run-arch.sh" "$arch" || true
-	[ -f "$top/build/$arch/counts" ] || echo "0 1 0" > "$top/build/$arch/counts"
-	counts+=("$top/build/$arch/counts")
+for run in "${runs[@]}"; do
+	read -r arch variant <<< "$run"
+	name=$arch${variant:+-$variant}
+	step "run $name" "$top/ci/run-arch.sh" "$arch" $variant || true
+	[ -f "$top/build/$name/counts" ] || echo "0 1 0" > "$top/build/$name/counts"
+	counts+=("$top/build/$name/counts")
 done
 
 read -r p f s < <(cat "${counts[@]}" | awk '{ p += $1; f += $2; s += $3 } END { print p, f, s }')

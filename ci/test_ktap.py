@@ -80,7 +80,12 @@ class Judge(unittest.TestCase):
                      "WARNING: possible circular locking dependency detected",
                      "BUG: sleeping function called from invalid context",
                      "Oops: general protection fault, probably for non-canonical address",
-                     "Unable to handle kernel NULL pointer dereference at virtual address 0"):
+                     "Unable to handle kernel NULL pointer dereference at virtual address 0",
+                     "BUG kmalloc-128 (Not tainted): Redzone overwritten",
+                     "BUG sigqueue (Tainted: G        W): Poison overwritten",
+                     "BUG: KFENCE: use-after-free read in foo",
+                     "ODEBUG: free active (active state 0) object: 000000 object type: hrtimer",
+                     "WARNING: suspicious RCU usage"):
             with self.subTest(line=line):
                 rep = run("1..1\n" + SUITE_OK, dmesg="[ 1.0] " + line + "\n")
                 self.assertEqual(rep.counts()[1], 1)
