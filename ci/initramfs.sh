@@ -46,8 +46,12 @@ spec() {
 	echo "file /bin/busybox $busybox 0755 0 0"
 	echo "file /init $top/ci/guest/init 0755 0 0"
 	echo "file /tests/inject-fail.sh $top/ci/guest/inject-fail.sh 0755 0 0"
-	# Lines "ARCH: NAME ..." are for that architecture only.
-	awk -v arch="$arch" '/^#/ || /^$/ { next }
+	# Lines "ARCH: NAME ..." are for that architecture only, lines
+	# "!VARIANT: NAME ..." for every kernel but that variant's.
+	local variant=${out##*/}
+	[ "$variant" = "$arch" ] && variant= || variant=${variant#"$arch"-}
+	awk -v arch="$arch" -v variant="$variant" '/^#/ || /^$/ { next }
+		$1 ~ /^!.*:$/ { if ($1 == "!" variant ":") next; sub(/^[^ ]+ /, "") }
 		$1 ~ /:$/ { if ($1 != arch ":") next; sub(/^[^ ]+ /, "") }
 		{ print }' "$top/ci/suites" > "$out/suites"
 	echo "file /tests/suites $out/suites 0644 0 0"
