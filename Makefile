@@ -4,7 +4,7 @@
 ARCH ?= x86_64
 export INJECT VERBOSE GUEST_TIMEOUT QEMU_KVM SLOW DEBUG
 
-.PHONY: help setup tree kernel headers tests userspace-host initramfs run run-base run-debug check-series test check \
+.PHONY: help setup tree kernel headers tests userspace-host initramfs run run-base run-debug check-series test check bench \
 	export-patches reset-tree clean distclean
 
 help: ## List the targets
@@ -51,6 +51,9 @@ check-series: setup ## Every patch: builds on both arches, checkpatch --strict, 
 
 test: ## What CI runs: host checks, both arches and the x86_64 debug kernel, every suite
 	@ci/test.sh
+
+bench: setup ## Dump benchmark, both arches, batched and per-signal-lock kernels: build/bench/ (table, CSV, SVG)
+	@ci/bench.sh
 
 check: ## Host-side checks only (no kernel build)
 	@python3 ci/test_ktap.py

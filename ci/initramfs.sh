@@ -6,7 +6,8 @@
 #   initramfs.sh ARCH      output: $KERNEL_OUT/initramfs.cpio
 #
 # KERNEL_OUT is the kernel's build directory (build/ARCH by default); the
-# tests always come from build/ARCH/tests.
+# tests always come from build/ARCH/tests; SUITES is the suite list
+# (ci/suites by default).
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -53,7 +54,7 @@ spec() {
 	awk -v arch="$arch" -v variant="$variant" '/^#/ || /^$/ { next }
 		$1 ~ /^!.*:$/ { if ($1 == "!" variant ":") next; sub(/^[^ ]+ /, "") }
 		$1 ~ /:$/ { if ($1 != arch ":") next; sub(/^[^ ]+ /, "") }
-		{ print }' "$top/ci/suites" > "$out/suites"
+		{ print }' "${SUITES:-$top/ci/suites}" > "$out/suites"
 	echo "file /tests/suites $out/suites 0644 0 0"
 	(cd "$tests" && find . -mindepth 1 | sort) | while read -r rel; do
 		rel=${rel#./}

@@ -7,6 +7,7 @@
 #   tree.sh verify    check that patches/ is exactly what export would write
 #   tree.sh reset     drop local commits and edits, re-apply patches/
 #   tree.sh base-worktree   check out tag base in build/src-base
+#   tree.sh worktree NAME REV   check out REV in build/src-NAME
 #
 # patches/ is the single source of truth. The cover letter's text lives in
 # the tree as the branch description (git branch --edit-description), seeded
@@ -165,18 +166,21 @@ export_series() {
 	record
 }
 
-# A second checkout of the tree at tag base, to boot the pristine kernel.
-base_worktree() {
-	local wt=$top/build/src-base
+# A second checkout of the tree at REV in build/src-NAME: the pristine base
+# to boot (base-worktree), or the series without a patch, to measure it.
+worktree() {
+	local name=${1:?usage: tree.sh worktree NAME REV} rev=${2:?usage: tree.sh worktree NAME REV}
+	local wt=$top/build/src-$name commit
 	[ -d "$src/.git" ] || die "no tree at $src: run 'make tree' first"
-	if [ -e "$wt/.git" ] && [ "$(git -C "$wt" rev-parse HEAD)" = "$(g rev-parse 'base^{commit}')" ]; then
-		say "base worktree up to date"
+	commit=$(g rev-parse --verify -q "$rev^{commit}") || die "no commit '$rev' in $src"
+	if [ -e "$wt/.git" ] && [ "$(git -C "$wt" rev-parse HEAD)" = "$commit" ]; then
+		say "$name worktree up to date"
 		return
 	fi
 	rm -rf "$wt"
 	g worktree prune
-	g worktree add -q --detach "$wt" base
-	say "base worktree at $wt"
+	g worktree add -q --detach "$wt" "$commit"
+	say "$name worktree at $wt ($(g log -1 --format='%h %s' "$commit"))"
 }
 
 # Does patches/ hold exactly what export would write from the tree?
@@ -196,8 +200,9 @@ verify() {
 case "${1:-}" in
 prepare) prepare ;;
 verify) verify ;;
-base-worktree) base_worktree ;;
+base-worktree) worktree base base ;;
+worktree) shift; worktree "$@" ;;
 export) export_series ;;
 reset) [ -d "$src/.git" ] || die "no tree at $src"; apply_series ;;
-*) die "usage: tree.sh prepare|export|verify|reset|base-worktree" ;;
+*) die "usage: tree.sh prepare|export|verify|reset|base-worktree|worktree NAME REV" ;;
 esac

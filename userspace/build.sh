@@ -5,7 +5,8 @@
 #
 #   build.sh ARCH      output: build/ARCH/tests/userspace/sigcr_test, and
 #                      sigcr_test32, the compat layout (i686 on x86_64,
-#                      AArch32 armhf on arm64); sigcr_stress, sigcr_fuzz
+#                      AArch32 armhf on arm64); sigcr_stress, sigcr_fuzz,
+#                      sigcr_bench
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -27,8 +28,9 @@ build_variant() {
 	echo "userspace/build.sh: $arch: sigcr_test$suffix ($name)"
 	# The native build also has the stress test and the fuzzer.
 	if [ -z "$suffix" ]; then
-		cp "$obj/$name/sigcr_stress" "$obj/$name/sigcr_fuzz" "$top/build/$arch/tests/userspace/"
-		echo "userspace/build.sh: $arch: sigcr_stress, sigcr_fuzz"
+		cp "$obj/$name/sigcr_stress" "$obj/$name/sigcr_fuzz" "$obj/$name/sigcr_bench" \
+			"$top/build/$arch/tests/userspace/"
+		echo "userspace/build.sh: $arch: sigcr_stress, sigcr_fuzz, sigcr_bench"
 	fi
 }
 

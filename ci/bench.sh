@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# make bench: the dump benchmark (userspace/tools/bench.cc) in one guest run
+# per kernel and architecture. Two kernels, the same initramfs:
+#   batched   the series as it is
+#   perlock   the series without its batched-dequeue patch (one siglock
+#             hold per signal), from a worktree in build/src-perlock
+# Writes build/bench/: ARCH-KERNEL/console.log, bench.csv, bench.txt (the
+# table and the targets) and bench-ARCH.svg (cost per signal against N).
+#
+#   bench.sh            ARCHES="x86_64 arm64" by default
+#
+# Under QEMU's TCG only ratios mean anything; the table says so.
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+. "$top/ci/lib.sh"
+arches=${ARCHES:-x86_64 arm64}
+out=$top/build/bench
+batch_subject='signalfd: dequeue a batch of signals under one siglock hold'
+
+die() { echo "ci/bench.sh: $*" >&2; exit 1; }
+
+mkdir -p "$out"
+step "kernel tree (build/src)" "$top/kernel/tree.sh" prepare
+batch_rev=$(git -C "$top/build/src" log --format=%H --fixed-strings --grep="$batch_subject" base..HEAD)
+[ -n "$batch_rev" ] || die "no commit '$batch_subject' in the series: nothing to compare against"
+step "per-signal-lock tree (build/src-perlock)" "$top/kernel/tree.sh" worktree perlock "$batch_rev^"
+
+# One suite: the benchmark. 4G of guest memory raises the default
+# RLIMIT_SIGPENDING (derived from memory) above N = 4096.
+echo "bench 5400 ./userspace/sigcr_bench" > "$out/suites"
+
+# boot ARCH KERNEL BUILD_DIR: run the benchmark in that kernel and keep
+# its csv lines, each prefixed with ARCH,KERNEL.
+boot() {
+	local arch=$1 kernel=$2 kdir=$3 dir=$out/$1-$2
+	mkdir -p "$dir"
+	ln -sfn "$kdir/linux" "$dir/linux"
+	ln -sfn "$kdir/kernel" "$dir/kernel"
+	KERNEL_OUT=$dir SUITES=$out/suites "$top/ci/initramfs.sh" "$arch" || return
+	KERNEL_OUT=$dir QEMU_MEM=4G GUEST_TIMEOUT=${GUEST_TIMEOUT:-5700} "$top/ci/qemu.sh" "$arch" |
+		awk '/^    (#|ok|not ok)/ { sub(/^    /, ""); print; fflush() }'
+	python3 "$top/ci/ktap.py" "$dir/console.log" --name "$arch-$kernel" --counts "$dir/counts" || return
+	sed -n "s/^    csv,/$arch,$kernel,/p" "$dir/console.log" > "$dir/bench.csv"
+	[ -s "$dir/bench.csv" ] || die "$arch $kernel: the guest printed no figures ($dir/console.log)"
+}
+
+for arch in $arches; do
+	step "kernel $arch (build/$arch/linux)" "$top/kernel/build.sh" "$arch"
+	step "per-signal-lock kernel $arch (build/$arch-perlock/linux)" \
+		env KERNEL_SRC="$top/build/src-perlock" "$top/kernel/build.sh" "$arch" perlock
+	step "C++ tools $arch (build/$arch/userspace)" "$top/userspace/build.sh" "$arch"
+	step "benchmark $arch, batched kernel" boot "$arch" batched "$top/build/$arch"
+	step "benchmark $arch, per-signal-lock kernel" boot "$arch" perlock "$top/build/$arch-perlock"
+done
+
+csvs=()
+for arch in $arches; do csvs+=("$out/$arch-batched/bench.csv" "$out/$arch-perlock/bench.csv"); done
+python3 "$top/ci/bench_report.py" --out "$out" "${csvs[@]}"
