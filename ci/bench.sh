@@ -4,8 +4,12 @@
 #   batched   the series as it is
 #   perlock   the series without its batched-dequeue patch (one siglock
 #             hold per signal), from a worktree in build/src-perlock
-# Writes build/bench/: ARCH-KERNEL/console.log, bench.csv, bench.txt (the
-# table and the targets) and bench-ARCH.svg (cost per signal against N).
+# Each kernel boots BOOTS times (3), the two alternating, with one vCPU:
+# TCG's speed drifts from boot to boot (and within one), and the median
+# over boots of each figure is what counts.
+# Writes build/bench/: ARCH-KERNEL/console-B.log, bench.csv (every boot's
+# figures), bench.txt (the table and the targets) and bench-ARCH.svg (cost
+# per signal against N).
 #
 #   bench.sh            ARCHES="x86_64 arm64" by default
 #
@@ -30,19 +34,20 @@ step "per-signal-lock tree (build/src-perlock)" "$top/kernel/tree.sh" worktree p
 # RLIMIT_SIGPENDING (derived from memory) above N = 4096.
 echo "bench 5400 ./userspace/sigcr_bench" > "$out/suites"
 
-# boot ARCH KERNEL BUILD_DIR: run the benchmark in that kernel and keep
-# its csv lines, each prefixed with ARCH,KERNEL.
+# boot ARCH KERNEL BUILD_DIR B: run the benchmark in that kernel and keep
+# its csv lines, each prefixed with ARCH,KERNEL,B.
 boot() {
-	local arch=$1 kernel=$2 kdir=$3 dir=$out/$1-$2
+	local arch=$1 kernel=$2 kdir=$3 b=$4 dir=$out/$1-$2
 	mkdir -p "$dir"
 	ln -sfn "$kdir/linux" "$dir/linux"
 	ln -sfn "$kdir/kernel" "$dir/kernel"
 	KERNEL_OUT=$dir SUITES=$out/suites "$top/ci/initramfs.sh" "$arch" || return
-	KERNEL_OUT=$dir QEMU_MEM=4G GUEST_TIMEOUT=${GUEST_TIMEOUT:-5700} "$top/ci/qemu.sh" "$arch" |
+	KERNEL_OUT=$dir QEMU_MEM=4G QEMU_SMP=1 GUEST_TIMEOUT=${GUEST_TIMEOUT:-5700} "$top/ci/qemu.sh" "$arch" |
 		awk '/^    (#|ok|not ok)/ { sub(/^    /, ""); print; fflush() }'
-	python3 "$top/ci/ktap.py" "$dir/console.log" --name "$arch-$kernel" --counts "$dir/counts" || return
-	sed -n "s/^    csv,/$arch,$kernel,/p" "$dir/console.log" > "$dir/bench.csv"
-	[ -s "$dir/bench.csv" ] || die "$arch $kernel: the guest printed no figures ($dir/console.log)"
+	mv "$dir/console.log" "$dir/console-$b.log"
+	python3 "$top/ci/ktap.py" "$dir/console-$b.log" --name "$arch-$kernel" --counts "$dir/counts" || return
+	sed -n "s/^    csv,/$arch,$kernel,$b,/p" "$dir/console-$b.log" > "$dir/bench-$b.csv"
+	[ -s "$dir/bench-$b.csv" ] || die "$arch $kernel: the guest printed no figures ($dir/console-$b.log)"
 }
 
 for arch in $arches; do
@@ -50,10 +55,15 @@ for arch in $arches; do
 	step "per-signal-lock kernel $arch (build/$arch-perlock/linux)" \
 		env KERNEL_SRC="$top/build/src-perlock" "$top/kernel/build.sh" "$arch" perlock
 	step "C++ tools $arch (build/$arch/userspace)" "$top/userspace/build.sh" "$arch"
-	step "benchmark $arch, batched kernel" boot "$arch" batched "$top/build/$arch"
-	step "benchmark $arch, per-signal-lock kernel" boot "$arch" perlock "$top/build/$arch-perlock"
+	for b in $(seq "${BOOTS:-3}"); do
+		step "benchmark $arch, batched kernel, boot $b" boot "$arch" batched "$top/build/$arch" "$b"
+		step "benchmark $arch, per-signal-lock kernel, boot $b" \
+			boot "$arch" perlock "$top/build/$arch-perlock" "$b"
+	done
 done
 
 csvs=()
-for arch in $arches; do csvs+=("$out/$arch-batched/bench.csv" "$out/$arch-perlock/bench.csv"); done
+for arch in $arches; do
+	for b in $(seq "${BOOTS:-3}"); do csvs+=("$out/$arch-batched/bench-$b.csv" "$out/$arch-perlock/bench-$b.csv"); done
+done
 python3 "$top/ci/bench_report.py" --out "$out" "${csvs[@]}"

@@ -3,7 +3,8 @@
 # the serial console to stdout and to $KERNEL_OUT/console.log (KERNEL_OUT
 # is build/ARCH by default). TCG unless
 # QEMU_KVM=1. The guest powers off when done; it is killed after
-# GUEST_TIMEOUT seconds (default 900). QEMU_MEM is the guest's memory (1G).
+# GUEST_TIMEOUT seconds (default 900). QEMU_MEM is the guest's memory (1G),
+# QEMU_SMP its CPUs (2).
 # Pass/fail is decided from the
 # console by ci/ktap.py, not by QEMU's exit status.
 #
@@ -34,7 +35,7 @@ for f in kernel initramfs.cpio; do
 done
 
 set +e
-timeout -k 10 "$timeout" "${qemu[@]}" -smp 2 -m "${QEMU_MEM:-1G}" -no-reboot \
+timeout -k 10 "$timeout" "${qemu[@]}" -smp "${QEMU_SMP:-2}" -m "${QEMU_MEM:-1G}" -no-reboot \
 	-display none -monitor none -serial stdio -nodefaults \
 	-kernel "$out/kernel" -initrd "$out/initramfs.cpio" \
 	-append "console=$console panic=-1 $*" </dev/null |

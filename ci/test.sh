@@ -10,9 +10,10 @@ arches=${ARCHES:-x86_64 arm64}
 mkdir -p "$top/build"
 
 rm -f "$top/build/host-counts"
+failed=()
 step "setup (Debian packages)" "$top/ci/setup.sh"
 step "kernel tree (build/src)" "$top/kernel/tree.sh" prepare
-step "host checks" "$top/ci/host-checks.sh" || true
+step "host checks" "$top/ci/host-checks.sh" || failed+=("host checks")
 [ -f "$top/build/host-counts" ] || echo "0 1 0" > "$top/build/host-counts"
 
 runs=($arches)
@@ -21,11 +22,16 @@ counts=("$top/build/host-counts")
 for run in "${runs[@]}"; do
 	read -r arch variant <<< "$run"
 	name=$arch${variant:+-$variant}
-	step "run $name" "$top/ci/run-arch.sh" "$arch" $variant || true
+	step "run $name" "$top/ci/run-arch.sh" "$arch" $variant || failed+=("run $name")
+	mkdir -p "$top/build/$name"
 	[ -f "$top/build/$name/counts" ] || echo "0 1 0" > "$top/build/$name/counts"
 	counts+=("$top/build/$name/counts")
 done
 
 read -r p f s < <(cat "${counts[@]}" | awk '{ p += $1; f += $2; s += $3 } END { print p, f, s }')
+# What failed, once more at the end, where a truncated log still shows it.
+for what in "${failed[@]}"; do
+	echo "FAILED: $what (its own lines above say which suite or check)"
+done
 echo "$p passed, $f failed, $s skipped"
 [ "$f" = 0 ]
