@@ -22,6 +22,7 @@
 // Stops after N signals (default 1000000) or S seconds (default 60),
 // whichever comes first; the seed picks targets, signal numbers, read sizes
 // and faults, and is printed.
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cinttypes>
@@ -80,14 +81,19 @@ struct Options {
 
 // Arm the kernel's fail_usercopy (CONFIG_FAULT_INJECTION_USERCOPY) for the
 // threads that ask for it, failing @percent of their user copies; with 0,
-// disarm it. Returns whether it is armed.
+// disarm it. Returns whether it is armed. The task filter is on whenever
+// the probability is not 0: arming sets the probability last, disarming
+// first. (Disarming in the other order once let the whole guest's copies
+// fail for a moment, and init died of a bad signal frame.)
 bool fail_usercopy(std::uint64_t percent)
 {
 	const std::string dir = "/sys/kernel/debug/fail_usercopy/";
-	const std::pair<const char *, std::string> settings[] = {
+	std::vector<std::pair<const char *, std::string>> settings = {
 		{"task-filter", percent ? "Y" : "N"}, {"times", "-1"}, {"verbose", "0"},
 		{"interval", "1"}, {"probability", std::to_string(percent)},
 	};
+	if (!percent)
+		std::reverse(settings.begin(), settings.end());
 	for (auto &[file, value] : settings) {
 		std::FILE *f = std::fopen((dir + file).c_str(), "w");
 		if (!f)
