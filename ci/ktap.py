@@ -154,7 +154,10 @@ def parse(text, known=None):
         if line.startswith("    "):
             m = RESULT.match(line[4:])
             if m:
-                current.cases.append((m.group(3), classify(m.group(1) == "ok", m.group(4) or "")))
+                # kselftest's ksft_test_result_skip() puts the whole text
+                # after "# SKIP": use it when the description is empty.
+                name = m.group(3) or re.sub(r"^SKIP\s*", "", m.group(4) or "", flags=re.I)
+                current.cases.append((name, classify(m.group(1) == "ok", m.group(4) or "")))
             continue
         m = re.match(r"^1\.\.(\d+)$", line)
         if m:

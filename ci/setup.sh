@@ -3,10 +3,6 @@
 # Idempotent: installs only what is missing and says what that is.
 set -euo pipefail
 
-here=$(cd "$(dirname "$0")" && pwd)
-# shellcheck source=ci/versions.sh
-. "$here/versions.sh"
-
 host_pkgs=(
 	build-essential flex bison bc libelf-dev libssl-dev cpio ccache perl
 	python3 python3-ply python3-git rsync git xz-utils
@@ -16,7 +12,6 @@ host_pkgs=(
 	qemu-system-x86 qemu-system-arm
 	busybox-static
 	cmake libgtest-dev liburing-dev sparse
-	"linux-source-6.12=$LINUX_SOURCE_VERSION"
 )
 arm64_pkgs=(libgtest-dev:arm64 liburing-dev:arm64 libc6-dev:arm64)
 
@@ -24,12 +19,6 @@ missing() {
 	local p name
 	for p in "$@"; do
 		name=${p%%=*}
-		if [ "$name" = linux-source-6.12 ]; then
-			# The exact version is part of the pin.
-			[ "$(dpkg-query -W -f='${Version}' "$name" 2>/dev/null)" = \
-			  "$LINUX_SOURCE_VERSION" ] || echo "$p"
-			continue
-		fi
 		dpkg-query -W -f='${db:Status-Status}\n' "$name" 2>/dev/null |
 			grep -qx installed || echo "$p"
 	done

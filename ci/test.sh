@@ -33,5 +33,7 @@ read -r p f s < <(cat "${counts[@]}" | awk '{ p += $1; f += $2; s += $3 } END { 
 for what in "${failed[@]}"; do
 	echo "FAILED: $what (its own lines above say which suite or check)"
 done
+# Which kernel base this was (a fallback is named as such).
+echo "base: $("$top/kernel/tree.sh" base-line)"
 echo "$p passed, $f failed, $s skipped"
 [ "$f" = 0 ]

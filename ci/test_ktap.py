@@ -8,7 +8,7 @@ import unittest
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import ktap  # noqa: E402
 
-BOOT = "[    0.000000] Linux version 6.12.117\n"
+BOOT = "[    0.000000] Linux version 7.3.4\n"
 
 
 def run(body, dmesg="[    1.0] ok\n", end=True, boot=BOOT, known=None):
@@ -52,6 +52,11 @@ class Judge(unittest.TestCase):
     def test_skipped_cases_are_skips(self):
         rep = run("1..1\n# s: running\n    1..2\n    ok 1 a # SKIP no feature\n    ok 2 b\nok 1 s\n")
         self.assertEqual(rep.counts(), (2, 0, 1))
+
+    def test_skip_without_description_is_named_by_its_reason(self):
+        rep = run("1..1\n# s: running\n    1..1\n    ok 1 # SKIP recycled pid test: Skipping test\nok 1 s\n")
+        self.assertEqual(rep.counts(), (1, 0, 1))
+        self.assertIn("skip: recycled pid test: Skipping test", ktap.render(rep, "x"))
 
     def test_no_report_at_all_fails(self):
         rep = ktap.parse(BOOT + "[    2.0] Kernel panic - not syncing: No working init found.\n")

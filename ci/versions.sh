@@ -1,6 +1,15 @@
 # Pinned inputs, sourced by the scripts that fetch them. Change them together.
 # shellcheck shell=bash
-LINUX_SOURCE_VERSION='6.12.117-1~deb12u1'
-LINUX_SOURCE_TARBALL='/usr/src/linux-source-6.12.tar.xz'
-LINUX_SOURCE_SHA256='585a4a074597aefa2b1a68ada83a3184ba351c127544dea80618bbcceaa3961f'
+
+# The kernel base: Debian's linux-source-7.3 from trixie-backports, fetched
+# with a private apt configuration under build/apt (kernel/tree.sh fetch)
+# and unpacked with dpkg -x, never installed. Backports keep only the newest
+# version of a package: when this one is gone, kernel/tree.sh falls back to
+# the newest linux-source-7.3 that apt verified and says so (build/base.env).
+# BASE_VERSION can be overridden from the environment to try that path.
+BASE_PACKAGE='linux-source-7.3'
+BASE_SUITE='trixie-backports'
+BASE_VERSION=${BASE_VERSION:-'7.3.4-1~bpo13+1'}
+BASE_TARBALL='usr/src/linux-source-7.3.tar.xz'
+BASE_SHA256='76df1affb19f24926949369be1d74b60071c963c598ce8780bddd4bbf0fc3bc4'
 BUSYBOX_VERSION='1:1.35.0-4+deb12u1+b1'

@@ -1,8 +1,14 @@
 #!/usr/bin/env bash
-# The kernel tree: Debian's linux-source-6.12, pinned, as a git repository
-# whose first commit is the pristine base (tag "base") with patches/ on top.
+# The kernel tree: Debian's linux-source-7.3, pinned (ci/versions.sh), as a
+# git repository whose first commit is the pristine base (tag "base") with
+# patches/ on top.
 #
-#   tree.sh prepare   unpack once, then (re)apply patches/ when it changed
+#   tree.sh fetch     download the base with a private apt configuration
+#                     (build/apt, build/dl), falling back to the newest
+#                     linux-source-7.3 when the pinned one is gone
+#   tree.sh base-line print the base in use, one line
+#   tree.sh prepare   fetch and unpack once, then (re)apply patches/ when
+#                     it changed
 #   tree.sh export    write the commits base..HEAD back into patches/
 #   tree.sh verify    check that patches/ is exactly what export would write
 #   tree.sh reset     drop local commits and edits, re-apply patches/
@@ -18,6 +24,8 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/ci/versions.sh"
 src=${KERNEL_SRC:-$top/build/src}
 patches=$top/patches
+apt=$top/build/apt
+base_env=$top/build/base.env
 stamp=$src/.git/series-applied
 branch=series
 
@@ -47,25 +55,106 @@ series_hash() {
 		xargs -r cat | sha256sum | cut -d' ' -f1
 }
 
-check_tarball() {
-	local have ver
-	[ -f "$LINUX_SOURCE_TARBALL" ] ||
-		die "$LINUX_SOURCE_TARBALL missing: run 'make setup' (installs linux-source-6.12=$LINUX_SOURCE_VERSION)"
-	ver=$(dpkg-query -W -f='${Version}' linux-source-6.12 2>/dev/null || true)
-	[ "$ver" = "$LINUX_SOURCE_VERSION" ] ||
-		die "linux-source-6.12 is version '${ver:-none}', pinned is '$LINUX_SOURCE_VERSION' (ci/versions.sh): run 'make setup'"
-	have=$(sha256sum "$LINUX_SOURCE_TARBALL" | cut -d' ' -f1)
-	[ "$have" = "$LINUX_SOURCE_SHA256" ] ||
-		die "$LINUX_SOURCE_TARBALL sha256 is $have, pinned is $LINUX_SOURCE_SHA256 (ci/versions.sh)"
+# apt-get and apt-cache with a private configuration under build/apt: its
+# own sources list (BASE_SUITE only), lists and cache. The system's apt
+# sources and its installed packages are never touched.
+papt() {
+	local tool=$1
+	shift
+	"$tool" -q -o Dir::Etc::sourcelist="$apt/sources.list" -o Dir::Etc::sourceparts=/dev/null \
+		-o Dir::State::Lists="$apt/lists" -o Dir::Cache="$apt/cache" \
+		-o APT::Sandbox::User=root "$@"
+}
+
+# The versions of BASE_PACKAGE that BASE_SUITE serves now, newest first.
+# apt verified the index they come from against Debian's archive keys.
+served_versions() {
+	mkdir -p "$apt/lists/partial" "$apt/cache/archives/partial"
+	echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian $BASE_SUITE main" \
+		> "$apt/sources.list"
+	papt apt-get update >/dev/null || die "apt-get update of $BASE_SUITE failed (network? see build/apt)"
+	papt apt-cache madison "$BASE_PACKAGE" | awk -F' [|] ' '{ print $2 }' | sort -u -r -V
+}
+
+# Download and unpack BASE_PACKAGE into build/dl/; write build/base.env,
+# which names the base every later step uses: the pinned version, or,
+# when BASE_SUITE no longer serves it, the newest one it does.
+fetch() {
+	local want=$BASE_VERSION served version dir tarball sha fallback=0
+	if [ -f "$base_env" ]; then
+		. "$base_env"
+		if [ "$BASE_USED_REQUESTED" = "$want" ] && [ -f "$BASE_USED_TARBALL" ]; then
+			[ "$BASE_USED_FALLBACK" = 0 ] || warn_fallback
+			return
+		fi
+	fi
+	served=$(served_versions)
+	if grep -qxF "$want" <<< "$served"; then
+		version=$want
+	else
+		version=$(head -n 1 <<< "$served")
+		[ -n "$version" ] ||
+			die "$BASE_SUITE serves no $BASE_PACKAGE at all: pick a new base in ci/versions.sh"
+		fallback=1
+	fi
+	dir=$top/build/dl/$BASE_PACKAGE-${version//[:~]/_}
+	tarball=$dir/root/$BASE_TARBALL
+	if [ ! -f "$tarball" ]; then
+		say "downloading $BASE_PACKAGE=$version from $BASE_SUITE (private apt configuration in build/apt)"
+		rm -rf "$dir"
+		mkdir -p "$dir/root"
+		(cd "$dir" && papt apt-get download "$BASE_PACKAGE=$version" >/dev/null) ||
+			die "apt-get download $BASE_PACKAGE=$version failed"
+		dpkg -x "$dir"/*.deb "$dir/root"
+		rm -f "$dir"/*.deb
+	fi
+	sha=$(sha256sum "$tarball" | cut -d' ' -f1)
+	if [ "$fallback" = 0 ] && [ "$sha" != "$BASE_SHA256" ]; then
+		die "$tarball sha256 is $sha, pinned is $BASE_SHA256 (ci/versions.sh)"
+	fi
+	cat > "$base_env" <<-EOF
+	BASE_USED_REQUESTED='$want'
+	BASE_USED_VERSION='$version'
+	BASE_USED_SHA256='$sha'
+	BASE_USED_TARBALL='$tarball'
+	BASE_USED_FALLBACK=$fallback
+	EOF
+	if [ "$fallback" = 1 ]; then
+		warn_fallback
+	else
+		say "base: $BASE_PACKAGE $version (pinned, sha256 verified)"
+	fi
+}
+
+warn_fallback() {
+	. "$base_env"
+	cat >&2 <<-EOF
+	kernel/tree.sh: ****************************************************************
+	kernel/tree.sh: BASE FALLBACK: $BASE_SUITE no longer serves the pinned
+	kernel/tree.sh:   $BASE_PACKAGE $BASE_USED_REQUESTED; using the newest it serves,
+	kernel/tree.sh:   $BASE_USED_VERSION (tarball sha256 $BASE_USED_SHA256, verified by apt).
+	kernel/tree.sh: patches/ was exported from the pinned base; it is applied with
+	kernel/tree.sh: git am -3, and "patches/ matches the tree" is skipped. Pin the
+	kernel/tree.sh: new base in ci/versions.sh and re-export the series.
+	kernel/tree.sh: ****************************************************************
+	EOF
+}
+
+# One line naming the base, for logs, results and the cover letter.
+base_line() {
+	. "$base_env"
+	printf '%s %s (Debian %s), %s sha256 %s%s\n' "$BASE_PACKAGE" "$BASE_USED_VERSION" \
+		"$BASE_SUITE" "$(basename "$BASE_TARBALL")" "$BASE_USED_SHA256" \
+		"$([ "$BASE_USED_FALLBACK" = 1 ] && echo ", FALLBACK: the pinned $BASE_USED_REQUESTED is gone")"
 }
 
 unpack() {
 	local tmp=$src.unpack
-	check_tarball
-	say "unpacking $LINUX_SOURCE_TARBALL ($LINUX_SOURCE_VERSION) into $src"
+	. "$base_env"
+	say "unpacking $BASE_PACKAGE $BASE_USED_VERSION into $src"
 	rm -rf "$tmp" "$src"
 	mkdir -p "$tmp"
-	tar -xJf "$LINUX_SOURCE_TARBALL" -C "$tmp" --strip-components=1
+	tar -xJf "$BASE_USED_TARBALL" -C "$tmp" --strip-components=1
 	# Debian's stanza ignores the whole top level ("/*", "!/debian/"):
 	# drop it so the base ignores what mainline ignores and new files
 	# (selftests) are tracked.
@@ -82,10 +171,10 @@ open(p, "w").write("\n".join(lines).rstrip("\n") + "\n")
 PY
 	git -C "$tmp" init -q -b "$branch"
 	git -C "$tmp" add -A -f
-	src=$tmp g_build commit -q -m "Linux $LINUX_SOURCE_VERSION (Debian linux-source-6.12)" \
-		-m "Pristine base: $LINUX_SOURCE_TARBALL sha256 $LINUX_SOURCE_SHA256, without Debian's top-level .gitignore stanza."
-	src=$tmp g_build tag -a base -m "linux-source-6.12 $LINUX_SOURCE_VERSION"
-	echo "$LINUX_SOURCE_SHA256" > "$tmp/.git/base-sha256"
+	src=$tmp g_build commit -q -m "Linux $BASE_USED_VERSION (Debian $BASE_PACKAGE)" \
+		-m "Pristine base: $(base_line), without Debian's top-level .gitignore stanza."
+	src=$tmp g_build tag -a base -m "$BASE_PACKAGE $BASE_USED_VERSION"
+	echo "$BASE_USED_SHA256" > "$tmp/.git/base-sha256"
 	mv "$tmp" "$src"
 }
 
@@ -114,7 +203,8 @@ apply_series() {
 	g clean -q -fdx
 	if [ "${#files[@]}" -gt 0 ]; then
 		say "applying ${#files[@]} patch(es) from patches/"
-		g_am am -q --whitespace=nowarn "${files[@]}" ||
+		# -3: on a fallback base, a context that moved still applies.
+		g_am am -3 -q --whitespace=nowarn "${files[@]}" ||
 			{ g am --abort || true; die "git am failed on patches/ (tree left at base)"; }
 	else
 		say "patches/ is empty: tree is the pristine base"
@@ -128,12 +218,13 @@ apply_series() {
 record() { printf '%s %s\n' "$(series_hash)" "$(g rev-parse HEAD)" > "$stamp"; }
 
 prepare() {
-	if [ ! -d "$src/.git" ] || [ "$(cat "$src/.git/base-sha256" 2>/dev/null)" != "$LINUX_SOURCE_SHA256" ]; then
+	fetch
+	. "$base_env"
+	if [ ! -d "$src/.git" ] || [ "$(cat "$src/.git/base-sha256" 2>/dev/null)" != "$BASE_USED_SHA256" ]; then
 		unpack
 		apply_series
 		return
 	fi
-	check_tarball
 	local want_hash have_hash have_head
 	want_hash=$(series_hash)
 	read -r have_hash have_head < "$stamp" 2>/dev/null || true
@@ -187,6 +278,11 @@ worktree() {
 verify() {
 	local tmp rc=0
 	[ -d "$src/.git" ] || die "no tree at $src: run 'make tree' first"
+	. "$base_env"
+	if [ "$BASE_USED_FALLBACK" = 1 ]; then
+		say "skipped: patches/ was exported from $BASE_USED_REQUESTED, the tree is $BASE_USED_VERSION (fallback)"
+		return 4
+	fi
 	tmp=$(mktemp -d)
 	g format-patch -q --cover-letter --cover-from-description=subject \
 		--zero-commit --abbrev=12 --no-signature -o "$tmp" base..HEAD
@@ -198,11 +294,13 @@ verify() {
 }
 
 case "${1:-}" in
+fetch) fetch ;;
+base-line) base_line ;;
 prepare) prepare ;;
 verify) verify ;;
 base-worktree) worktree base base ;;
 worktree) shift; worktree "$@" ;;
 export) export_series ;;
 reset) [ -d "$src/.git" ] || die "no tree at $src"; apply_series ;;
-*) die "usage: tree.sh prepare|export|verify|reset|base-worktree|worktree NAME REV" ;;
+*) die "usage: tree.sh fetch|base-line|prepare|export|verify|reset|base-worktree|worktree NAME REV" ;;
 esac

@@ -38,7 +38,7 @@ echo "selftests/build.sh: $arch: smoke"
 # The kselftests ci/suites runs, as DIR or DIR:PROG,PROG (only those
 # programs), built with kselftest's own lib.mk. signalfd exists only once
 # patches/ is applied.
-kselftests=(ptrace:peeksiginfo pidfd timers:posix_timers sigaltstack)
+kselftests=(ptrace:peeksiginfo pidfd timers:posix_timers signal)
 [ -d "$src/tools/testing/selftests/signalfd" ] && kselftests=(signalfd "${kselftests[@]}")
 for k in "${kselftests[@]}"; do
 	t=${k%%:*}

@@ -47,6 +47,11 @@ siginfo_t fault(int sig, int code, std::uintptr_t addr)
 	return info;
 }
 
+std::vector<timer_t> g_timers;  // deleted by TearDown()
+
+// A one-shot timer's signal. Since 6.13 a timer that is re-set or deleted
+// drops the signal it has queued, so the timer lives until TearDown(), and
+// a one-shot one queues nothing more.
 Status timer_signal(bool to_thread)
 {
 	sigevent sev{};
@@ -58,15 +63,12 @@ Status timer_signal(bool to_thread)
 	timer_t timer;
 	if (timer_create(CLOCK_MONOTONIC, &sev, &timer))
 		return last_error("timer_create");
+	g_timers.push_back(timer);
 	itimerspec its{};
-	its.it_value.tv_nsec = its.it_interval.tv_nsec = 1000000;
+	its.it_value.tv_nsec = 1000000;
 	if (timer_settime(timer, 0, &its, nullptr))
 		return last_error("timer_settime");
-	std::this_thread::sleep_for(std::chrono::milliseconds(20));  // overruns
-	Status s = wait_pending(kSigRt);
-	its = {};
-	timer_settime(timer, 0, &its, nullptr);  // the pending signal stays
-	return s;
+	return wait_pending(kSigRt);
 }
 
 std::vector<pid_t> g_children;  // killed and reaped by TearDown()
@@ -294,6 +296,9 @@ protected:
 			waitpid(pid, nullptr, 0);
 		}
 		g_children.clear();
+		for (timer_t timer : g_timers)
+			timer_delete(timer);
+		g_timers.clear();
 		drain();
 	}
 };
