@@ -5,7 +5,7 @@ ARCH ?= x86_64
 export INJECT VERBOSE GUEST_TIMEOUT QEMU_KVM SLOW DEBUG
 
 .PHONY: help setup tree kernel headers tests userspace-host initramfs run run-base run-debug check-series test check bench \
-	export-patches reset-tree clean distclean
+	export-patches send-ready man-pages export-man-pages reset-tree clean distclean
 
 help: ## List the targets
 	@echo "Usage: make TARGET [ARCH=x86_64|arm64]"
@@ -60,6 +60,16 @@ check: ## Host-side checks only (no kernel build)
 
 export-patches: ## Write the tree's commits on base back into patches/
 	@kernel/tree.sh export
+
+man-pages: ## Unpack Debian's man pages into build/man-pages, apply patches/man-pages/, lint the pages they touch
+	@kernel/man-pages.sh prepare
+	@kernel/man-pages.sh lint
+
+export-man-pages: ## Write build/man-pages' commits back into patches/man-pages/
+	@kernel/man-pages.sh export
+
+send-ready: ## Write the mail-ready series to build/send, signed by build/src's git identity (refuses a placeholder)
+	@kernel/tree.sh send-ready
 
 reset-tree: ## Drop the tree's local commits and edits, re-apply patches/
 	@kernel/tree.sh reset

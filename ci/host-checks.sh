@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Checks that need no guest: the KTAP judge's own tests, checkpatch.pl
-# --strict on every patch, and patches/ being exactly what the kernel tree
-# exports. Prints one KTAP-style line per check and writes
+# --strict on every patch, patches/ being exactly what the kernel tree
+# exports, and make send-ready refusing the placeholder identity and
+# signing with a real one. Prints one KTAP-style line per check and writes
 # build/host-counts ("passed failed skipped").
 set -euo pipefail
 
@@ -48,6 +49,46 @@ else
 	[ "$rc" = 0 ] || sed 's/^/    /' "$top/build/verify.log"
 	result "$rc" "patches/ matches the kernel tree"
 fi
+# make send-ready: the placeholder identity is refused and nothing is
+# written; another identity signs every patch, and no placeholder is left.
+send_ready() {
+	local out placeholder="Seed Placeholder <maintainers@users.noreply.h-seed.example>" rc
+	out=$(mktemp -d)
+	rmdir "$out"
+	GIT_AUTHOR_NAME=${placeholder% <*} GIT_AUTHOR_EMAIL=maintainers@users.noreply.h-seed.example \
+		SEND_OUT=$out "$top/kernel/tree.sh" send-ready >"$top/build/send-check.log" 2>&1 && rc=1 || rc=0
+	[ ! -e "$out" ] || rc=1
+	grep -q "refusing to sign" "$top/build/send-check.log" || rc=1
+	result "$rc" "send-ready refuses a placeholder identity" "$(tail -n 2 "$top/build/send-check.log")"
+	GIT_AUTHOR_NAME="Ada Tester" GIT_AUTHOR_EMAIL=ada@tester.dev SEND_OUT=$out \
+		"$top/kernel/tree.sh" send-ready >"$top/build/send-check.log" 2>&1 && rc=0 || rc=1
+	if [ "$rc" = 0 ]; then
+		local n
+		n=$(ls "$out"/0*.patch | wc -l)
+		[ "$(grep -l '^From: Ada Tester <ada@tester.dev>$' "$out"/0*.patch | wc -l)" = "$n" ] || rc=1
+		[ "$(grep -l '^Signed-off-by: Ada Tester <ada@tester.dev>$' "$out"/0*.patch | wc -l)" = "$((n - 1))" ] || rc=1
+		! grep -qE '@[^>]*\.example>' "$out"/0*.patch || rc=1
+		grep -q 'linux-api@vger.kernel.org' "$out/0000-cover-letter.patch" || rc=1
+	fi
+	result "$rc" "send-ready signs the series with the tree's identity" "$(tail -n 2 "$top/build/send-check.log")"
+	rm -rf "$out"
+}
+
+# The man-pages patches: they apply to Debian's pages, are what
+# build/man-pages exports, and add no groff or mandoc warning.
+man_pages() {
+	local rc
+	"$top/kernel/man-pages.sh" prepare >"$top/build/man-pages.log" 2>&1 &&
+		"$top/kernel/man-pages.sh" verify >>"$top/build/man-pages.log" 2>&1 && rc=0 || rc=1
+	[ "$rc" = 0 ] || sed 's/^/    /' "$top/build/man-pages.log"
+	result "$rc" "patches/man-pages apply and match build/man-pages"
+	"$top/kernel/man-pages.sh" lint >"$top/build/man-pages.log" 2>&1 && rc=0 || rc=1
+	[ "$rc" = 0 ] || sed 's/^/    /' "$top/build/man-pages.log"
+	result "$rc" "man-pages lint (groff -ww, mandoc -T lint): no new warning"
+}
+
+send_ready
+man_pages
 echo "$pass $fail $skip" > "$top/build/host-counts"
 echo "host: $pass passed, $fail failed, $skip skipped"
 [ "$fail" = 0 ]

@@ -48,10 +48,12 @@ spec() {
 	echo "file /init $top/ci/guest/init 0755 0 0"
 	echo "file /tests/inject-fail.sh $top/ci/guest/inject-fail.sh 0755 0 0"
 	# Lines "ARCH: NAME ..." are for that architecture only, lines
-	# "!VARIANT: NAME ..." for every kernel but that variant's.
+	# "!VARIANT: NAME ..." for every kernel but that variant's; "own:"
+	# is for the judge only.
 	local variant=${out##*/}
 	[ "$variant" = "$arch" ] && variant= || variant=${variant#"$arch"-}
 	awk -v arch="$arch" -v variant="$variant" '/^#/ || /^$/ { next }
+		$1 == "own:" { sub(/^[^ ]+ /, "") }
 		$1 ~ /^!.*:$/ { if ($1 == "!" variant ":") next; sub(/^[^ ]+ /, "") }
 		$1 ~ /:$/ { if ($1 != arch ":") next; sub(/^[^ ]+ /, "") }
 		{ print }' "${SUITES:-$top/ci/suites}" > "$out/suites"

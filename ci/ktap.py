@@ -8,6 +8,11 @@ ends with "N passed, N failed, N skipped". A guest that never reports, or
 stops reporting, fails: it is never a pass.
 
   ktap.py CONSOLE_LOG [--name NAME] [--counts FILE] [--known FILE]
+          [--own SUITES_FILE]
+
+--own reads the suites file (ci/suites) for the suites marked "own:", the
+series' own tests: in a guest running the series, a skip there is a
+failure (the feature is there, so nothing may be skipped).
 
 --known names subtests that fail on the unpatched base too (ci/known-
 failures): such a failure counts as expected, and such a test passing
@@ -45,18 +50,22 @@ class Suite:
     ok: bool = False
     directive: str = ""
     reported: bool = False
-    cases: list = field(default_factory=list)  # (name, "pass"|"fail"|"skip"|"xfail"|"xpass"|"flaky")
+    cases: list = field(default_factory=list)  # (name, "pass"|"fail"|"skip"|"xfail"|"xpass"|"flaky"|"ownskip")
     reasons: dict = field(default_factory=dict)  # flaky case -> reason
+    own: bool = False  # the series' own suite: no skip allowed
 
     def counts(self):
         p = sum(1 for _, r in self.cases if r in ("pass", "xfail"))
-        f = sum(1 for _, r in self.cases if r in ("fail", "xpass"))
+        f = sum(1 for _, r in self.cases if r in ("fail", "xpass", "ownskip"))
         s = sum(1 for _, r in self.cases if r in ("skip", "flaky"))
         if not self.cases:
             if not self.reported or not self.ok:
                 f = 1
             elif self.directive.upper().startswith("SKIP"):
-                s = 1
+                if self.own:
+                    f = 1
+                else:
+                    s = 1
             else:
                 p = 1
         elif not self.ok and f == 0 and not self.failed_only_as_expected():
@@ -110,6 +119,22 @@ def classify(ok, directive):
     return "fail"
 
 
+def load_own(path):
+    """The names of the suites a suites file marks "own:"."""
+    own = set()
+    with open(path) as f:
+        for line in f:
+            words = line.split()
+            if not words or words[0].startswith("#"):
+                continue
+            i = 0
+            while i < len(words) and words[i].endswith(":"):
+                i += 1
+            if "own:" in words[:i] and i < len(words):
+                own.add(words[i])
+    return own
+
+
 def load_known(path):
     """SUITE | TEST | REASON lines -> {suite: {test: reason}}."""
     known = {}
@@ -122,7 +147,7 @@ def load_known(path):
     return known
 
 
-def parse(text, known=None):
+def parse(text, known=None, own=frozenset()):
     lines = text.splitlines()
     rep = Report()
     try:
@@ -186,6 +211,9 @@ def parse(text, known=None):
 
     for suite in rep.suites:
         suite.apply_known(known or {})
+        if suite.name in own:
+            suite.own = True
+            suite.cases = [(c, "ownskip" if r == "skip" else r) for c, r in suite.cases]
 
     before = lines[:start]
     rep.kernel_reports = [l for l in before + dmesg if REPORTS.search(l)]
@@ -212,6 +240,8 @@ def render(rep, name):
                 out.append(f"         xpass: {case} (listed as a known failure, but passed: update ci/known-failures)")
             elif result == "xfail":
                 out.append(f"         xfail: {case} (known failure of the base kernel, ci/known-failures)")
+            elif result == "ownskip":
+                out.append(f"         skip: {case} (a skip of the series' own test fails: the feature is in this kernel)")
             elif result == "flaky":
                 out.append(f"         flaky: {case} (not judged: {suite.reasons[case]}, ci/known-failures)")
             elif result != "pass":
@@ -234,10 +264,12 @@ def main():
     ap.add_argument("--name", default="guest")
     ap.add_argument("--counts", help="write 'passed failed skipped' to this file")
     ap.add_argument("--known", help="known failures file (SUITE | TEST | REASON)")
+    ap.add_argument("--own", help="suites file: its own: suites may not skip")
     args = ap.parse_args()
     known = load_known(args.known) if args.known else {}
+    own = load_own(args.own) if args.own else frozenset()
     with open(args.log, errors="replace") as f:
-        rep = parse(f.read(), known)
+        rep = parse(f.read(), known, own)
     print(render(rep, args.name))
     p, f, s = rep.counts()
     if args.counts:

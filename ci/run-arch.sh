@@ -54,4 +54,4 @@ step "initramfs $name" "$top/ci/initramfs.sh" "$arch"
 step "boot $name in QEMU${INJECT:+ (inject=$INJECT)}" boot
 echo "==> results $name"
 python3 "$top/ci/ktap.py" "$KERNEL_OUT/console.log" --name "$name" --counts "$KERNEL_OUT/counts" \
-	--known "$top/ci/known-failures"
+	--known "$top/ci/known-failures" $([ "$variant" = base ] || echo --own "${SUITES:-$top/ci/suites}")

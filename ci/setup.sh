@@ -12,6 +12,8 @@ host_pkgs=(
 	qemu-system-x86 qemu-system-arm
 	busybox-static
 	cmake libgtest-dev liburing-dev sparse
+	# man-pages lint (groff comes with man-db)
+	mandoc groff-base
 )
 arm64_pkgs=(libgtest-dev:arm64 liburing-dev:arm64 libc6-dev:arm64)
 

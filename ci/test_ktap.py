@@ -11,13 +11,13 @@ import ktap  # noqa: E402
 BOOT = "[    0.000000] Linux version 7.3.4\n"
 
 
-def run(body, dmesg="[    1.0] ok\n", end=True, boot=BOOT, known=None):
+def run(body, dmesg="[    1.0] ok\n", end=True, boot=BOOT, known=None, own=frozenset()):
     text = boot + ktap.BEGIN + "\nKTAP version 1\n" + body
     if dmesg is not None:
         text += ktap.DMESG_BEGIN + "\n" + dmesg + ktap.DMESG_END + "\n"
     if end:
         text += ktap.END + "\n"
-    return ktap.parse(text, known)
+    return ktap.parse(text, known, own)
 
 
 SUITE_OK = """# smoke: running, timeout 60s
@@ -57,6 +57,24 @@ class Judge(unittest.TestCase):
         rep = run("1..1\n# s: running\n    1..1\n    ok 1 # SKIP recycled pid test: Skipping test\nok 1 s\n")
         self.assertEqual(rep.counts(), (1, 0, 1))
         self.assertIn("skip: recycled pid test: Skipping test", ktap.render(rep, "x"))
+
+    def test_skip_in_an_own_suite_fails(self):
+        body = "1..1\n# s: running\n    1..2\n    ok 1 a # SKIP no feature\n    ok 2 b\nok 1 s\n"
+        rep = run(body, own={"s"})
+        self.assertEqual(rep.counts(), (2, 1, 0))
+        self.assertIn("series' own test", ktap.render(rep, "x"))
+
+    def test_own_suite_skipped_whole_fails(self):
+        rep = run("1..1\n# s: running\n    1..0 # SKIP no feature\nok 1 s # SKIP\n", own={"s"})
+        self.assertEqual(rep.counts()[1], 1)
+
+    def test_own_suites_are_read_from_the_suites_file(self):
+        path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "suites")
+        own = ktap.load_own(path)
+        self.assertIn("signalfd", own)
+        self.assertIn("sigcr32", own)
+        self.assertNotIn("pidfd_test", own)
+        self.assertNotIn("posix_timers", own)
 
     def test_no_report_at_all_fails(self):
         rep = ktap.parse(BOOT + "[    2.0] Kernel panic - not syncing: No working init found.\n")

@@ -11,6 +11,8 @@
 #                     it changed
 #   tree.sh export    write the commits base..HEAD back into patches/
 #   tree.sh verify    check that patches/ is exactly what export would write
+#   tree.sh send-ready     write the mail-ready series to build/send (or
+#                     $SEND_OUT), signed by the tree's git identity
 #   tree.sh reset     drop local commits and edits, re-apply patches/
 #   tree.sh base-worktree   check out tag base in build/src-base
 #   tree.sh worktree NAME REV   check out REV in build/src-NAME
@@ -22,9 +24,9 @@ set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/ci/versions.sh"
+. "$top/kernel/lib.sh"
 src=${KERNEL_SRC:-$top/build/src}
 patches=$top/patches
-apt=$top/build/apt
 base_env=$top/build/base.env
 stamp=$src/.git/series-applied
 branch=series
@@ -32,12 +34,8 @@ branch=series
 die() { echo "kernel/tree.sh: $*" >&2; exit 1; }
 say() { echo "kernel/tree.sh: $*"; }
 g() { git -C "$src" "$@"; }
-# The base commit and git am need an identity even where none is configured;
-# the patches keep their own authors.
-g_build() {
-	GIT_AUTHOR_NAME=kernel-build GIT_AUTHOR_EMAIL=build@localhost \
-	GIT_COMMITTER_NAME=kernel-build GIT_COMMITTER_EMAIL=build@localhost g "$@"
-}
+# git am needs a committer even where no identity is configured; the
+# patches keep their own authors.
 g_am() {
 	GIT_COMMITTER_NAME=kernel-build GIT_COMMITTER_EMAIL=build@localhost g "$@"
 }
@@ -55,27 +53,6 @@ series_hash() {
 		xargs -r cat | sha256sum | cut -d' ' -f1
 }
 
-# apt-get and apt-cache with a private configuration under build/apt: its
-# own sources list (BASE_SUITE only), lists and cache. The system's apt
-# sources and its installed packages are never touched.
-papt() {
-	local tool=$1
-	shift
-	"$tool" -q -o Dir::Etc::sourcelist="$apt/sources.list" -o Dir::Etc::sourceparts=/dev/null \
-		-o Dir::State::Lists="$apt/lists" -o Dir::Cache="$apt/cache" \
-		-o APT::Sandbox::User=root "$@"
-}
-
-# The versions of BASE_PACKAGE that BASE_SUITE serves now, newest first.
-# apt verified the index they come from against Debian's archive keys.
-served_versions() {
-	mkdir -p "$apt/lists/partial" "$apt/cache/archives/partial"
-	echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian $BASE_SUITE main" \
-		> "$apt/sources.list"
-	papt apt-get update >/dev/null || die "apt-get update of $BASE_SUITE failed (network? see build/apt)"
-	papt apt-cache madison "$BASE_PACKAGE" | awk -F' [|] ' '{ print $2 }' | sort -u -r -V
-}
-
 # Download and unpack BASE_PACKAGE into build/dl/; write build/base.env,
 # which names the base every later step uses: the pinned version, or,
 # when BASE_SUITE no longer serves it, the newest one it does.
@@ -88,7 +65,7 @@ fetch() {
 			return
 		fi
 	fi
-	served=$(served_versions)
+	served=$(deb_served "$BASE_SUITE" "$BASE_PACKAGE")
 	if grep -qxF "$want" <<< "$served"; then
 		version=$want
 	else
@@ -102,11 +79,7 @@ fetch() {
 	if [ ! -f "$tarball" ]; then
 		say "downloading $BASE_PACKAGE=$version from $BASE_SUITE (private apt configuration in build/apt)"
 		rm -rf "$dir"
-		mkdir -p "$dir/root"
-		(cd "$dir" && papt apt-get download "$BASE_PACKAGE=$version" >/dev/null) ||
-			die "apt-get download $BASE_PACKAGE=$version failed"
-		dpkg -x "$dir"/*.deb "$dir/root"
-		rm -f "$dir"/*.deb
+		deb_unpack "$BASE_SUITE" "$BASE_PACKAGE" "$version" "$dir"
 	fi
 	sha=$(sha256sum "$tarball" | cut -d' ' -f1)
 	if [ "$fallback" = 0 ] && [ "$sha" != "$BASE_SHA256" ]; then
@@ -171,9 +144,9 @@ open(p, "w").write("\n".join(lines).rstrip("\n") + "\n")
 PY
 	git -C "$tmp" init -q -b "$branch"
 	git -C "$tmp" add -A -f
-	src=$tmp g_build commit -q -m "Linux $BASE_USED_VERSION (Debian $BASE_PACKAGE)" \
+	git_build "$tmp" commit -q -m "Linux $BASE_USED_VERSION (Debian $BASE_PACKAGE)" \
 		-m "Pristine base: $(base_line), without Debian's top-level .gitignore stanza."
-	src=$tmp g_build tag -a base -m "$BASE_PACKAGE $BASE_USED_VERSION"
+	git_build "$tmp" tag -a base -m "$BASE_PACKAGE $BASE_USED_VERSION"
 	echo "$BASE_USED_SHA256" > "$tmp/.git/base-sha256"
 	mv "$tmp" "$src"
 }
@@ -239,6 +212,14 @@ prepare() {
 	apply_series
 }
 
+# format-patch as export, verify and send-ready all write: one set of flags.
+format_series() { # DIR [git -C target] [extra format-patch args...]
+	local dir=$1 repo=$2
+	shift 2
+	git -C "$repo" format-patch -q --cover-letter --cover-from-description=subject \
+		--zero-commit --abbrev=12 --no-signature -o "$dir" "$@" base..HEAD
+}
+
 export_series() {
 	[ -d "$src/.git" ] || die "no tree at $src: run 'make tree' first"
 	[ -z "$(g status --porcelain)" ] ||
@@ -251,8 +232,7 @@ export_series() {
 		record
 		return
 	fi
-	g format-patch -q --cover-letter --cover-from-description=subject \
-		--zero-commit --abbrev=12 --no-signature -o "$patches" base..HEAD
+	format_series "$patches" "$src"
 	say "exported $n patch(es) and a cover letter to patches/"
 	record
 }
@@ -284,17 +264,65 @@ verify() {
 		return 4
 	fi
 	tmp=$(mktemp -d)
-	g format-patch -q --cover-letter --cover-from-description=subject \
-		--zero-commit --abbrev=12 --no-signature -o "$tmp" base..HEAD
+	format_series "$tmp" "$src"
 	# The cover letter's Date: is the time of the export.
-	diff -r -I '^Date: ' "$patches" "$tmp" >&2 || rc=1
+	diff -r -x man-pages -I '^Date: ' "$patches" "$tmp" >&2 || rc=1
 	rm -rf "$tmp"
 	[ "$rc" = 0 ] || die "patches/ differs from what 'make export-patches' writes (hand edit, or unexported commits in $src)"
 	say "patches/ matches the tree ($(g rev-list --count base..HEAD) patch(es))"
 }
 
+# Addresses no patch may be sent from: RFC 2606/6761 reserved names, which
+# the repository's placeholder identity uses.
+reserved_domain='(\.(example|invalid|test|localhost)|@(example\.(com|net|org)|localhost))'
+
+# The series as it is mailed: each commit re-authored and signed off by
+# the tree's git identity (git -C build/src config user.name/user.email, or
+# GIT_AUTHOR_NAME/GIT_AUTHOR_EMAIL), Signed-off-by lines of placeholder
+# identities dropped, To: the maintainers and Cc: the lists that
+# scripts/get_maintainer.pl names, plus linux-api (new UAPI). Written from
+# a throwaway worktree; build/src and patches/ are not touched.
+send_ready() {
+	local out=${SEND_OUT:-$top/build/send} wt=$top/build/src-send ident name email
+	local -a addr=()
+	[ -d "$src/.git" ] || die "no tree at $src: run 'make tree' first"
+	ident=$(g var GIT_AUTHOR_IDENT 2>/dev/null) ||
+		die "send-ready: no git identity in $src; set yours: git -C build/src config user.name 'Your Name'; git -C build/src config user.email you@example.org"
+	name=${ident% <*}
+	email=${ident#*<}; email=${email%%>*}
+	if [[ "$email" =~ ${reserved_domain}$ ]]; then
+		die "send-ready: refusing to sign the series as '$name <$email>', a placeholder identity (reserved domain).
+  Set yours: git -C build/src config user.name 'Your Name'; git -C build/src config user.email you@your.domain"
+	fi
+	rm -rf "$wt" "$out"
+	g worktree prune
+	g worktree add -q -B send-ready "$wt" HEAD
+	trap "git -C '$src' worktree remove --force '$wt' 2>/dev/null; git -C '$src' branch -q -D send-ready 2>/dev/null" EXIT
+	git -C "$wt" config "branch.send-ready.description" "$(g config "branch.$branch.description")"
+	GIT_AUTHOR_NAME=$name GIT_AUTHOR_EMAIL=$email GIT_COMMITTER_NAME=$name GIT_COMMITTER_EMAIL=$email \
+		git -C "$wt" rebase -q --force-rebase base --exec \
+		"git log -1 --format=%B | grep -Ev '^Signed-off-by: .*${reserved_domain}>\$' | git commit -q --amend --reset-author -s -F -" \
+		>"$top/build/send-ready.log" 2>&1 ||
+		{ cat "$top/build/send-ready.log" >&2; die "send-ready: re-signing the commits failed"; }
+	while read -r a; do addr+=(--to="$a"); done < <(cd "$wt" && perl scripts/get_maintainer.pl \
+		--no-git --no-git-fallback --m --nol --no-rolestats $(git diff --name-only base..HEAD | sed 's/^/-f /'))
+	while read -r a; do
+		[[ " ${addr[*]} " == *" --to=$a "* ]] || addr+=(--cc="$a")
+	done < <(cd "$wt" && perl scripts/get_maintainer.pl \
+		--no-git --no-git-fallback --nom --l --no-rolestats $(git diff --name-only base..HEAD | sed 's/^/-f /'))
+	addr+=(--cc=linux-api@vger.kernel.org)
+	mkdir -p "$out"
+	GIT_AUTHOR_NAME=$name GIT_AUTHOR_EMAIL=$email GIT_COMMITTER_NAME=$name GIT_COMMITTER_EMAIL=$email \
+		format_series "$out" "$wt" --thread=shallow "${addr[@]}"
+	if grep -rlE "<[^>]*${reserved_domain}>" "$out" >/dev/null; then
+		die "send-ready: a placeholder identity is still in $out"
+	fi
+	say "wrote $(ls "$out" | wc -l) mail(s) to $out, from $name <$email>; check them, then git send-email $out/*.patch"
+}
+
 case "${1:-}" in
 fetch) fetch ;;
+send-ready) send_ready ;;
 base-line) base_line ;;
 prepare) prepare ;;
 verify) verify ;;

@@ -72,8 +72,9 @@ bool kernel_supports_raw_signalfd()
 {
 	sigset_t none;
 	sigemptyset(&none);
-	UniqueFd fd(sys_signalfd4(-1, none, SFD_RAW | SFD_PRIVATE | SFD_GROUP | SFD_CLOEXEC));
-	return fd.get() >= 0;
+	UniqueFd private_fd(sys_signalfd4(-1, none, SFD_RAW | SFD_PRIVATE | SFD_CLOEXEC));
+	UniqueFd group_fd(sys_signalfd4(-1, none, SFD_RAW | SFD_GROUP | SFD_CLOEXEC));
+	return private_fd.get() >= 0 && group_fd.get() >= 0;
 }
 
 Result<UniqueFd> open_raw_signalfd(const sigset_t &mask, int flags)
@@ -111,17 +112,29 @@ Status dump_thread(const sigset_t &mask, ProcessDump &dump)
 	return dump_queue(mask, SFD_PRIVATE, Queue::Private, dump);
 }
 
-Status restore(const ProcessDump &dump)
+Status restore_shared(const ProcessDump &dump)
 {
 	const pid_t tgid = getpid();
 	for (const PendingSignal &s : dump.signals) {
+		if (s.queue != Queue::Shared)
+			continue;
 		const siginfo_t &info = s.info.info();
-		int ret = s.queue == Queue::Shared
-			? sys_rt_sigqueueinfo(tgid, info.si_signo, info)
-			: sys_rt_tgsigqueueinfo(tgid, s.tid, info.si_signo, info);
-		if (ret)
-			return last_error(std::string(s.queue == Queue::Shared ? "rt_sigqueueinfo" : "rt_tgsigqueueinfo") +
-					  "(signal " + std::to_string(info.si_signo) + ", tid " + std::to_string(s.tid) + ")");
+		if (sys_rt_sigqueueinfo(tgid, info.si_signo, info))
+			return last_error("rt_sigqueueinfo(signal " + std::to_string(info.si_signo) + ")");
+	}
+	return Ok{};
+}
+
+Status restore_thread(const ProcessDump &dump, pid_t dumped_tid)
+{
+	const pid_t tgid = getpid(), tid = sys_gettid();
+	for (const PendingSignal &s : dump.signals) {
+		if (s.queue != Queue::Private || s.tid != dumped_tid)
+			continue;
+		const siginfo_t &info = s.info.info();
+		if (sys_rt_tgsigqueueinfo(tgid, tid, info.si_signo, info))
+			return last_error("rt_tgsigqueueinfo(signal " + std::to_string(info.si_signo) + ", dumped from tid " +
+					  std::to_string(dumped_tid) + ")");
 	}
 	return Ok{};
 }

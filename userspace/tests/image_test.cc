@@ -109,7 +109,7 @@ TEST(Image, RestoreOfAGoodImageQueuesEverything)
 	drain();
 	auto parsed = parse(serialize(sample()));
 	ASSERT_TRUE(parsed.ok());
-	ASSERT_OK(restore(parsed.value()));
+	ASSERT_OK(restore_all(parsed.value()));
 	ProcessDump again;
 	const sigset_t all = test_signals();
 	ASSERT_OK(dump_shared(all, again));

@@ -29,6 +29,22 @@ void drain()
 		;
 }
 
+ProcessDump dump_all()
+{
+	ProcessDump dump;
+	const sigset_t all = test_signals();
+	EXPECT_TRUE(dump_shared(all, dump).ok());
+	EXPECT_TRUE(dump_thread(all, dump).ok());
+	return dump;
+}
+
+Status restore_all(const ProcessDump &dump)
+{
+	if (Status st = restore_shared(dump); !st.ok())
+		return st;
+	return restore_thread(dump, sys_gettid());
+}
+
 namespace {
 
 std::string proc_field(const char *path, const char *key)

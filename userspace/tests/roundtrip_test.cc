@@ -273,15 +273,6 @@ RawSiginfo delivered_to_handler(int sig)
 	return r;
 }
 
-ProcessDump dump_all()
-{
-	ProcessDump dump;
-	const sigset_t all = test_signals();
-	EXPECT_TRUE(dump_shared(all, dump).ok());
-	EXPECT_TRUE(dump_thread(all, dump).ok());
-	return dump;
-}
-
 class RoundTrip : public testing::TestWithParam<Case> {
 protected:
 	void SetUp() override
@@ -330,17 +321,17 @@ TEST_P(RoundTrip, BytesQueueAndPendingSetsSurvive)
 	ASSERT_TRUE(parsed.ok()) << parsed.error().message();
 	ASSERT_EQ(dump, parsed.value());
 
-	ASSERT_OK(restore(parsed.value()));
+	ASSERT_OK(restore_all(parsed.value()));
 	EXPECT_EQ(with_signal, pending_sets());
 	EXPECT_EQ(dump, dump_all()) << "a second dump after restore differs";
 
 	// rt_sigtimedwait() and an SA_SIGINFO handler see the same bytes.
-	ASSERT_OK(restore(first));
+	ASSERT_OK(restore_all(first));
 	siginfo_t waited;
 	std::memset(&waited, 0x5a, sizeof(waited));
 	ASSERT_EQ(c.signo, sys_rt_sigtimedwait_now(make_sigset({c.signo}), waited));
 	EXPECT_EQ(0, std::memcmp(s.info.bytes, &waited, sizeof(waited)));
-	ASSERT_OK(restore(first));
+	ASSERT_OK(restore_all(first));
 	EXPECT_EQ(s.info, delivered_to_handler(c.signo));
 }
 
@@ -374,7 +365,7 @@ TEST_F(Order, RealtimeSignalsKeepTheirOrderInBothQueues)
 	EXPECT_EQ(1, dump.signals[4].info.info().si_int);
 	EXPECT_EQ(Queue::Private, dump.signals[8].queue);
 	EXPECT_EQ(21, dump.signals[8].info.info().si_int);
-	ASSERT_OK(restore(dump));
+	ASSERT_OK(restore_all(dump));
 	EXPECT_EQ(dump, dump_all());
 }
 
@@ -386,8 +377,8 @@ TEST_F(Order, StandardSignalsStillCoalesceAndRealtimeStillQueue)
 	ASSERT_SYSCALL(sigqueue(getpid(), kSigRt, sigval{.sival_int = 2}));
 	ProcessDump dump = dump_all();
 	ASSERT_EQ(3u, dump.signals.size());
-	ASSERT_OK(restore(dump));
-	ASSERT_OK(restore(dump));  // twice: SIGUSR1 coalesces, RT signals queue
+	ASSERT_OK(restore_all(dump));
+	ASSERT_OK(restore_all(dump));  // twice: SIGUSR1 coalesces, RT signals queue
 	ProcessDump twice = dump_all();
 	EXPECT_EQ(5u, twice.signals.size());
 }

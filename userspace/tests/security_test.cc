@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
-// Reserved si_codes (>= 0, SI_TKILL) reach the own thread group from any
-// thread, and are EPERM towards any other process through all three calls.
+// Reserved si_codes (>= 0, SI_TKILL) reach the own process from any thread
+// and a thread's own queue, are EPERM into a sibling thread's queue, and
+// towards any other process through all three calls.
 #include <thread>
 
 #include <sys/wait.h>
@@ -15,7 +16,8 @@ const int kReserved[] = {SI_USER, SI_KERNEL, SI_TKILL};
 
 enum class Call { RtSigqueueinfo, RtTgsigqueueinfo, PidfdSendSignal };
 
-int send(Call call, pid_t pid, int code)
+// To process @pid; rt_tgsigqueueinfo() to its thread @tid (its leader if 0).
+int send(Call call, pid_t pid, int code, pid_t tid = 0)
 {
 	siginfo_t info{};
 	info.si_signo = kSig;
@@ -25,7 +27,7 @@ int send(Call call, pid_t pid, int code)
 	case Call::RtSigqueueinfo:
 		return sys_rt_sigqueueinfo(pid, kSig, info);
 	case Call::RtTgsigqueueinfo:
-		return sys_rt_tgsigqueueinfo(pid, pid, kSig, info);
+		return sys_rt_tgsigqueueinfo(pid, tid ? tid : pid, kSig, info);
 	case Call::PidfdSendSignal: {
 		UniqueFd pidfd(sys_pidfd_open(pid, 0));
 		if (pidfd.get() < 0)
@@ -84,21 +86,45 @@ TEST_P(Security, ReservedCodesToTheParentAndASiblingAreEperm)
 	EXPECT_FALSE(sigismember(&pending, kSig));
 }
 
+// From a thread that is not the leader: rt_sigqueueinfo() and a pidfd of
+// the process reach the shared queue, rt_tgsigqueueinfo() to itself the
+// thread's own queue; the thread takes the signal back with
+// rt_sigtimedwait(), which sees both.
 TEST_P(Security, ReservedCodesReachTheOwnProcessFromAnyThread)
 {
 	REQUIRE_RAW_SIGNALFD();
 	for (int code : kReserved) {
-		int ret = 0, err = 0;
+		int ret = 0, err = 0, got = 0;
+		siginfo_t info{};
 		std::jthread([&] {
-			ret = send(GetParam(), getpid(), code);
+			ret = send(GetParam(), getpid(), code, sys_gettid());
 			err = errno;
+			got = sys_rt_sigtimedwait_now(make_sigset({kSig}), info);
 		}).join();
 		EXPECT_EQ(0, ret) << "si_code " << code << ": " << std::strerror(err);
-		siginfo_t info;
-		ASSERT_EQ(kSig, sys_rt_sigtimedwait_now(make_sigset({kSig}), info));
+		ASSERT_EQ(kSig, got);
 		EXPECT_EQ(code, info.si_code);
 		EXPECT_EQ(4242, info.si_pid);
 	}
+}
+
+// Into the leader's private queue from another thread: EPERM, nothing queued.
+TEST(SecurityThreads, ReservedCodeIntoTheLeadersQueueFromAThreadIsEperm)
+{
+	REQUIRE_RAW_SIGNALFD();
+	drain();
+	for (int code : kReserved) {
+		int ret = 0, err = 0;
+		std::jthread([&] {
+			ret = send(Call::RtTgsigqueueinfo, getpid(), code);
+			err = errno;
+		}).join();
+		EXPECT_EQ(-1, ret) << "si_code " << code;
+		EXPECT_EQ(EPERM, err) << "si_code " << code;
+	}
+	sigset_t pending;
+	sigpending(&pending);
+	EXPECT_FALSE(sigismember(&pending, kSig));
 }
 
 std::string call_name(const testing::TestParamInfo<Call> &info)

@@ -60,6 +60,11 @@ inline testing::AssertionResult syscall_fails_with(const char *expr, const char 
 // Dequeue whatever the calling thread and the process have pending.
 void drain();
 
+// Dump the shared queue and the calling thread's; restore such a dump from
+// the calling thread (its own private signals and the shared ones).
+ProcessDump dump_all();
+Status restore_all(const ProcessDump &dump);
+
 // The pending sets as the process sees them.
 struct PendingSets {
 	std::string sigpending;  // sigpending() of the calling thread, as hex

@@ -389,7 +389,7 @@ private:
 		Fd *old = update ? &fds_[rng_() % fds_.size()] : nullptr;
 		const int known = 0x70 | SFD_NONBLOCK_BIT | SFD_CLOEXEC_BIT;
 		int expect = 0;
-		if (size != 8 || (flags & ~known))
+		if (size != 8 || (flags & ~known) || (flags & 0x60) == 0x60)  // both queue flags: EINVAL
 			expect = EINVAL;
 		else if (old && (flags & 0x70) && (flags & 0x70) != old->mode)
 			expect = EINVAL;

@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 // Dump and restore the pending signals of the calling process.
 //
-// A thread can read only its own private queue through signalfd, so a
-// dump is taken piecewise: dump_shared() once, from any thread, and
-// dump_thread() in every thread. restore() then queues everything back
-// from any one thread: shared signals with rt_sigqueueinfo() to the own
-// process, private ones with rt_tgsigqueueinfo() to their thread, with
-// the original siginfo, si_code included. Both need the kernel's SFD_RAW,
-// SFD_PRIVATE and SFD_GROUP and its self-send rule for thread groups.
+// A thread can read only its own private queue through signalfd, and may
+// queue a signal with a kernel-reserved si_code only to itself, so both
+// halves work per thread: dump_shared() and restore_shared() once, from
+// any thread; dump_thread() and restore_thread() in every thread, each for
+// its own queue. Restored signals keep their original siginfo, si_code
+// included. This needs the kernel's SFD_RAW, SFD_PRIVATE and SFD_GROUP,
+// and its rule that any thread may send any siginfo to its own process.
 #pragma once
 
 #include <csignal>
@@ -66,8 +66,15 @@ Result<std::vector<RawSiginfo>> read_all(int fd, std::size_t batch = 64);
 Status dump_shared(const sigset_t &mask, ProcessDump &dump);
 Status dump_thread(const sigset_t &mask, ProcessDump &dump);
 
-// Queue every signal of @dump back, in order, from the calling thread.
-Status restore(const ProcessDump &dump);
+// Queue the shared signals of @dump back into the process's shared queue,
+// in order (rt_sigqueueinfo() to the own process). Any thread may call it.
+Status restore_shared(const ProcessDump &dump);
+
+// Queue the private signals that thread @dumped_tid had in @dump back into
+// the calling thread's own queue, in order (rt_tgsigqueueinfo() to itself).
+// Each thread restores its own, as each dumped its own: the kernel refuses
+// a reserved si_code into another thread's queue.
+Status restore_thread(const ProcessDump &dump, pid_t dumped_tid);
 
 // The versioned, checksummed image of a dump.
 std::vector<std::uint8_t> serialize(const ProcessDump &dump);

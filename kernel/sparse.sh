@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Print the path of a sparse that Linux 7.3 accepts, building it first if
+# needed. Debian 12's sparse 0.6.4 lacks __typeof_unqual__, so the kernel's
+# scripts/checker-valid.sh rejects it and C=1/C=2 silently check nothing.
+# This builds sparse from Debian's source package (SPARSE_VERSION, from
+# SPARSE_SUITE, ci/versions.sh) into build/tools/sparse; the binary
+# package there needs a newer libc than Debian 12 has.
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+. "$top/ci/versions.sh"
+. "$top/kernel/lib.sh"
+out=$top/build/tools/sparse-$SPARSE_VERSION
+
+die() { echo "kernel/sparse.sh: $*" >&2; exit 1; }
+
+if [ ! -x "$out/src/sparse" ]; then
+	rm -rf "$out"
+	echo "kernel/sparse.sh: building sparse $SPARSE_VERSION from Debian's $SPARSE_SUITE source package" >&2
+	deb_source "$SPARSE_SUITE" sparse "$SPARSE_VERSION" "$out"
+	make -s -C "$out/src" sparse CC=gcc HAVE_LLVM=no HAVE_SQLITE=no HAVE_GTK=no HAVE_LIBXML=no \
+		>"$out/build.log" 2>&1 || { cat "$out/build.log" >&2; die "building sparse failed"; }
+fi
+# The kernel's own test of the checker, as Makefile runs it.
+[ "$("$top/build/src/scripts/checker-valid.sh" "$out/src/sparse" -m64)" = 1 ] ||
+	die "$out/src/sparse does not pass scripts/checker-valid.sh"
+echo "$out/src/sparse"
