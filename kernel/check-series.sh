@@ -86,7 +86,7 @@ main() {
 	local arch new bad=0
 	for arch in $arches; do
 		[ "${#objs[@]}" -eq 0 ] && break
-		new=$(comm -13 "$out/base-$arch.txt" "$out/tip-$arch.txt")
+		new=$(comm -13 <(sort "$out/base-$arch.txt") <(sort "$out/tip-$arch.txt"))
 		if [ -n "$new" ]; then
 			echo "new sparse/W=1 findings on $arch:"
 			echo "$new"
