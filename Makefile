@@ -52,7 +52,7 @@ check-series: setup ## Every patch: builds on both arches, checkpatch --strict, 
 test: ## What CI runs: host checks, both arches and the x86_64 debug kernel, every suite
 	@ci/test.sh
 
-bench: setup ## Dump benchmark, both arches, batched and per-signal-lock kernels: build/bench/ (table, CSV, SVG)
+bench: setup ## Dump benchmark, both arches (TCG wall time, ratios only): build/bench/ (table, CSV, SVG)
 	@ci/bench.sh
 
 check: ## Host-side checks only (no kernel build)

@@ -3,12 +3,12 @@
 
   bench_report.py --out DIR CSV...
 
-Each CSV row: arch, kernel (batched | perlock), boot, queue, mix, N,
+Each CSV row: arch, kernel (series | perlock), boot, queue, mix, N,
 method, median ns per signal within that boot, repetitions. A figure is the
 median over the boots of its per-boot medians. Writes DIR/bench.csv (all
 rows, with a header), DIR/bench.txt (the tables and the targets, also printed) and
 DIR/bench-ARCH.svg (ns per signal against N, log-log, one panel per queue
-and mix). Ratios compare figures of the same kernel, except "batched vs
+and mix). Ratios compare figures of the same kernel, except "series vs
 per-signal lock", which compares two kernels booted separately: the
 emulator's speed differs from boot to boot, so that comparison is also given
 normalised by each kernel's own rt_sigtimedwait() loop, which the patch does
@@ -24,13 +24,13 @@ from collections import defaultdict
 FIELDS = ["arch", "kernel", "boot", "queue", "mix", "n", "method", "ns_per_signal", "reps"]
 STW = "sigtimedwait"
 PLOTTED = [  # method, kernel, colour, label
-    ("sfd_raw/64", "batched", "#1f77b4", "SFD_RAW, 64/read (batched)"),
+    ("sfd_raw/64", "series", "#1f77b4", "SFD_RAW, 64/read"),
     ("sfd_raw/64", "perlock", "#9ecae1", "SFD_RAW, 64/read (per-signal lock)"),
-    ("sfd_classic/64", "batched", "#2ca02c", "classic, 64/read"),
-    ("uring_raw/64", "batched", "#17becf", "io_uring SFD_RAW, 64/read"),
-    (STW, "batched", "#d62728", "rt_sigtimedwait loop"),
-    ("peeksiginfo/64", "batched", "#9467bd", "PTRACE_PEEKSIGINFO, 64/call"),
-    ("restore/*", "batched", "#7f7f7f", "restore (rt_[tg]sigqueueinfo)"),
+    ("sfd_classic/64", "series", "#2ca02c", "classic, 64/read"),
+    ("uring_raw/64", "series", "#17becf", "io_uring SFD_RAW, 64/read"),
+    (STW, "series", "#d62728", "rt_sigtimedwait loop"),
+    ("peeksiginfo/64", "series", "#9467bd", "PTRACE_PEEKSIGINFO, 64/call"),
+    ("restore/*", "series", "#7f7f7f", "restore (rt_[tg]sigqueueinfo)"),
 ]
 
 
@@ -94,7 +94,7 @@ def tables(rows, ns):
         out.append(f"{arch}, {queue} queue, {'one signal number' if mix == 'one' else 'mixed signal numbers'}")
         out.append(f"  {'method':34}" + "".join(f"{'N=' + str(n):>24}" for n in sizes))
         for kernel, method in methods:
-            label = method + ("" if kernel == "batched" else " (per-signal lock)")
+            label = method + ("" if kernel == "series" else " (per-signal lock)")
             cells = []
             for n in sizes:
                 key = (arch, kernel, queue, mix, n)
@@ -121,26 +121,26 @@ def targets(rows, ns):
     for arch in sorted({r["arch"] for r in rows}):
         for queue in ("shared", "private"):
             k = lambda kernel, n=4096, mix="one": (arch, kernel, queue, mix, n)
-            raw = k("batched") + ("sfd_raw/64",)
-            cls, stw = k("batched") + ("sfd_classic/64",), k("batched") + (STW,)
+            raw = k("series") + ("sfd_raw/64",)
+            cls, stw = k("series") + ("sfd_classic/64",), k("series") + (STW,)
             lock, lock_stw = k("perlock") + ("sfd_raw/64",), k("perlock") + (STW,)
             if None in (ns.get(raw), ns.get(cls), ns.get(stw)):
                 out.append(f"  {arch} {queue}: no figures at N = 4096")
                 continue
             out.append(f"  {arch}, {queue} queue:")
             speedup = 1 / ns.ratio(raw, stw)
-            out.append(f"    batched SFD_RAW vs rt_sigtimedwait loop: {speedup:.2f}x faster "
+            out.append(f"    SFD_RAW vs rt_sigtimedwait loop: {speedup:.2f}x faster "
                        f"(target >= 2x: {verdict(speedup >= 2)})")
             if ns.get(lock) and ns.get(lock_stw):
                 cut, cut_norm = 1 - ns.get(raw) / ns.get(lock), 1 - ns.ratio(raw, stw) / ns.ratio(lock, lock_stw)
-                out.append(f"    batched vs per-signal lock: {cut_norm * 100:.0f}% cheaper per signal "
+                out.append(f"    series vs per-signal lock: {cut_norm * 100:.0f}% cheaper per signal "
                            f"measured against each kernel's rt_sigtimedwait loop, {cut * 100:.0f}% in "
                            f"emulated ns (target >= 30%: {verdict(cut_norm >= 0.30)})")
             vs_cls = ns.ratio(raw, cls)
             out.append(f"    SFD_RAW vs classic: {(vs_cls - 1) * 100:+.1f}% per signal (target: at most "
                        f"5% above classic: {verdict(vs_cls <= 1.05)})")
             for mix in ("one", "mixed"):
-                growth = ns.ratio(k("batched", 4096, mix) + ("sfd_raw/64",), k("batched", 256, mix) + ("sfd_raw/64",))
+                growth = ns.ratio(k("series", 4096, mix) + ("sfd_raw/64",), k("series", 256, mix) + ("sfd_raw/64",))
                 if growth:
                     flat = "" if mix == "mixed" else f" (target flat, within 10%: {verdict(growth <= 1.10)})"
                     out.append(f"    {mix} signal number{'s' if mix == 'mixed' else ''}: N = 4096 costs "

@@ -35,6 +35,17 @@ ccache "$cc" "${cflags[@]}" -o "$out/smoke/signalfd_smoke" \
 	"$top/selftests/smoke/signalfd_smoke.c" -luring -lpthread
 echo "selftests/build.sh: $arch: smoke"
 
+# x32 (x86-64 only): freestanding, since Debian 12 has no x32 libc to
+# link against without gcc-multilib (which removes the aarch64 cross
+# compilers).
+if [ "$arch" = x86_64 ]; then
+	mkdir -p "$out/x32"
+	ccache gcc -mx32 -static -nostdlib -ffreestanding -fno-stack-protector \
+		-fno-pie -no-pie -O2 -g -Wall -Werror \
+		-o "$out/x32/signalfd_x32" "$top/selftests/x32/signalfd_x32.c"
+	echo "selftests/build.sh: $arch: x32"
+fi
+
 # The kselftests ci/suites runs, as DIR or DIR:PROG,PROG (only those
 # programs), built with kselftest's own lib.mk. signalfd exists only once
 # patches/ is applied.

@@ -56,10 +56,10 @@ constexpr unsigned kSeqBits = 24;
 constexpr std::uint32_t kSeqMask = (1u << kSeqBits) - 1;
 constexpr std::size_t kRecord = sizeof(RawSiginfo);
 constexpr std::size_t kMaxBatch = 64;
-// SIGNALFD_BATCH in fs/signalfd.c: a read that faults puts back the rest of
-// the batch it dequeued, outside RLIMIT_SIGPENDING, while senders may have
-// refilled the queue; SigQ may exceed the limit by this much per reader.
-constexpr long kKernelBatch = 8;
+// A read that faults puts back the one signal it could not copy, outside
+// RLIMIT_SIGPENDING (putback_signal()), while senders may have refilled the
+// queue; SigQ may exceed the limit by this much per reader.
+constexpr long kPutBackPerReader = 1;
 
 // Shared signals use two numbers, so that the queue mixes them; private
 // reader r's signals use a number of their own, so a misrouted one shows.
@@ -566,10 +566,10 @@ int run(const Options &opt)
 		     std::to_string(tally.misrouted.load()) + " records from another queue");
 	report.check(tally.out_of_order == 0, "private_queues_keep_each_senders_order",
 		     std::to_string(tally.out_of_order.load()) + " records out of order");
-	const long bound = static_cast<long>(opt.rlimit) + kReaders * kKernelBatch;
+	const long bound = static_cast<long>(opt.rlimit) + kReaders * kPutBackPerReader;
 	report.check(max_sigq <= bound, "sigq_stays_within_rlimit",
 		     "SigQ reached " + std::to_string(max_sigq) + ", limit " + std::to_string(opt.rlimit) +
-			     " plus one batch put back per reader");
+			     " plus one record put back per reader");
 	const long after = sigq();
 	report.check(after == baseline, "sigq_returns_to_baseline",
 		     "SigQ " + std::to_string(after) + ", baseline " + std::to_string(baseline));
