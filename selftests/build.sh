@@ -18,9 +18,13 @@ out=$top/build/$arch/tests
 # so a fresh clone (as CI makes) hits the cache a previous clone filled.
 export CCACHE_BASEDIR=$top
 
+# cc32/karch32/hdr32: the compat (32-bit) build of the series' signalfd
+# kselftests, which run in the same guest: i686 on x86_64, AArch32 armhf
+# (with arm's UAPI headers, whose syscall numbers differ) on arm64.
 case $arch in
-x86_64) cc=gcc karch=x86 ;;
-arm64) cc=aarch64-linux-gnu-gcc karch=arm64 ;;
+x86_64) cc=gcc karch=x86 cc32=i686-linux-gnu-gcc karch32=x86 hdr32=$hdr ;;
+arm64) cc=aarch64-linux-gnu-gcc karch=arm64 cc32=arm-linux-gnueabihf-gcc karch32=arm
+	hdr32=$top/build/$arch/headers32/include ;;
 *) echo "selftests/build.sh: unknown ARCH '$arch'" >&2; exit 1 ;;
 esac
 [ -f "$hdr/linux/signalfd.h" ] ||
@@ -64,3 +68,13 @@ for k in "${kselftests[@]}"; do
 		KHDR_INCLUDES="-isystem $hdr" USERLDFLAGS=-static "${targets[@]}" >/dev/null
 done
 echo "selftests/build.sh: $arch: kselftests ${kselftests[*]%%:*}"
+
+# The signalfd kselftests again as compat programs (SFD_RAW's compat
+# layout, io_uring from a compat task): kselftest32/signalfd.
+if [ -d "$src/tools/testing/selftests/signalfd" ]; then
+	mkdir -p "$out/kselftest32/signalfd"
+	make -s -C "$src/tools/testing/selftests/signalfd" ARCH="$karch32" \
+		OUTPUT="$out/kselftest32/signalfd" CC="ccache $cc32" \
+		KHDR_INCLUDES="-isystem $hdr32" USERLDFLAGS=-static >/dev/null
+	echo "selftests/build.sh: $arch: kselftests signalfd, compat ($cc32)"
+fi
