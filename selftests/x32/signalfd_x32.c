@@ -9,11 +9,14 @@
  *
  * Built with gcc -mx32, freestanding: Debian 12 has no x32 libc for the
  * cross-built guest, so the program makes its own system calls. Prints
- * TAP; exits 4 (kselftest's skip) on a kernel without SFD_RAW.
+ * TAP; exits 4 (kselftest's skip) on a kernel without SFD_RAW. The fd's
+ * fdinfo must name the layout: "signalfd-layout:\tx32".
  */
 #define X32_BIT		0x40000000LL
 #define NR_read		(X32_BIT | 0)
 #define NR_write	(X32_BIT | 1)
+#define NR_open		(X32_BIT | 2)
+#define NR_close	(X32_BIT | 3)
 #define NR_rt_sigprocmask (X32_BIT | 14)
 #define NR_fork		(X32_BIT | 57)
 #define NR_exit		(X32_BIT | 60)
@@ -157,6 +160,37 @@ static void check_record(int first, const char *how,
 	check(first + 6, !tail, "the rest is zero", tail);
 }
 
+/* Does /proc/self/fdinfo/@fd have the line @line? */
+static int fdinfo_has(s64 fd, const char *line)
+{
+	char path[40] = "/proc/self/fdinfo/", buf[1024];
+	int i, j, n, len = 18, digits = 0;
+	s64 f, v;
+
+	for (v = fd; v; v /= 10)
+		digits++;
+	for (i = digits ? digits : 1, v = fd; i > 0; i--, v /= 10)
+		path[len + i - 1] = '0' + v % 10;
+	path[len + (digits ? digits : 1)] = '\0';
+	f = sys(NR_open, (s64)(unsigned long)path, 0, 0, 0);
+	if (f < 0)
+		return 0;
+	n = sys(NR_read, f, (s64)(unsigned long)buf, sizeof(buf) - 1, 0);
+	sys(NR_close, f, 0, 0, 0);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	for (i = 0; i < n; i = j + 1) {
+		for (j = i; j < n && buf[j] != '\n'; j++)
+			;
+		for (len = 0; line[len] && i + len < j && buf[i + len] == line[len]; len++)
+			;
+		if (!line[len] && i + len == j)
+			return 1;
+	}
+	return 0;
+}
+
 static void bail_out(const char *what, s64 ret)
 {
 	put("Bail out! ");
@@ -182,7 +216,7 @@ static void run(void)
 		put("1..0 # SKIP signalfd4 does not know SFD_RAW\n");
 		sys(NR_exit_group, 4, 0, 0, 0);
 	}
-	put("1..14\n");
+	put("1..15\n");
 	if (fd < 0)
 		bail_out("signalfd4", fd);
 
@@ -198,6 +232,8 @@ static void run(void)
 	if (ret != SIGCHLD || sys(NR_wait4, pid, 0, 0, 0) != pid)
 		bail_out("rt_sigtimedwait", ret);
 	check_record(8, "rt_sigtimedwait()", wait_rec, pid);
+	check(15, fdinfo_has(fd, "signalfd-layout:\tx32"),
+	      "fdinfo shows signalfd-layout: x32", fd);
 	sys(NR_exit_group, failed, 0, 0, 0);
 }
 
