@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Checks that need no guest: the KTAP judge's own tests, checkpatch.pl
-# --strict on every patch, patches/ being exactly what the kernel tree
+# --strict on every patch (checkpatch_report() in ci/lib.sh), patches/ being exactly what the kernel tree
 # exports, and make send-ready refusing the placeholder identity and
 # signing with a real one. Prints one KTAP-style line per check and writes
 # build/host-counts ("passed failed skipped").
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
+. "$top/ci/lib.sh"
 src=$top/build/src
 pass=0 fail=0 skip=0
 
@@ -31,8 +32,7 @@ checkpatch() {
 	for p in "$top"/patches/0*.patch; do
 		[ -e "$p" ] || continue
 		[ "$(basename "$p")" = 0000-cover-letter.patch ] && continue
-		# Debian's python3 has ply and git for spdxcheck.py; pyenv's may not.
-		report=$(cd "$src" && PATH=/usr/bin:$PATH ./scripts/checkpatch.pl --strict -q "$p" 2>&1) || true
+		report=$(checkpatch_report "$src" "$p")
 		[ -z "$report" ] || echo "$report" | sed 's/^/    /'
 		result "$([ -z "$report" ] && echo 0 || echo 1)" "checkpatch --strict $(basename "$p")"
 	done

@@ -15,3 +15,21 @@ step() {
 		"$(echo "$(date +%s.%N) - $start" | bc)"
 	return "$rc"
 }
+
+# checkpatch_report SRC PATCH: what checkpatch.pl --strict says of PATCH
+# in the tree SRC; nothing if it is clean. checkpatch warns about every
+# added file ("does MAINTAINERS need updating?") unless the patch itself
+# touches MAINTAINERS. Check what it asks instead: every file a patch adds
+# must be in a MAINTAINERS entry with a maintainer (THE REST does not
+# count). Used by ci/host-checks.sh and kernel/check-series.sh.
+checkpatch_report() {
+	local src=$1 p=$2 f
+	# Debian's python3 has ply and git for spdxcheck.py; pyenv's may not.
+	(cd "$src" && PATH=/usr/bin:$PATH ./scripts/checkpatch.pl --strict -q \
+		--ignore FILE_PATH_CHANGES "$p" 2>&1) || true
+	for f in $(awk '/^diff --git / { file = substr($4, 3) } /^new file mode/ { print file }' "$p"); do
+		(cd "$src" && perl scripts/get_maintainer.pl --no-git --no-git-fallback -f "$f" 2>/dev/null) |
+			grep -v 'THE REST' | grep -q '(maintainer:' ||
+			echo "$(basename "$p"): $f is in no MAINTAINERS entry with a maintainer"
+	done
+}

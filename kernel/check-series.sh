@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Check the series as a reviewer's build bot would:
 #   - checkpatch.pl --strict reports nothing on any patch in patches/, and
-#     every file a patch adds has a MAINTAINERS entry (see below);
+#     every file a patch adds has a MAINTAINERS entry (checkpatch_report()
+#     in ci/lib.sh);
 #   - every commit from base to the tip builds on x86_64 and arm64;
 #   - sparse (C=2; built by kernel/sparse.sh, since Debian 12's is too old
 #     for 7.3) and W=1 report nothing in the kernel files the series
@@ -18,30 +19,11 @@ arches=${ARCHES:-x86_64 arm64}
 die() { echo "kernel/check-series.sh: $*" >&2; exit 1; }
 g() { git -C "$src" "$@"; }
 
-# checkpatch warns about every added file ("does MAINTAINERS need
-# updating?") unless the patch itself touches MAINTAINERS. Instead, check
-# what it asks: every file a patch adds must be covered by a MAINTAINERS
-# entry with a maintainer (THE REST does not count).
-new_files_covered() {
-	local p=$1 f bad=0
-	for f in $(awk '/^diff --git / { file = substr($4, 3) } /^new file mode/ { print file }' "$p"); do
-		if ! (cd "$src" && perl scripts/get_maintainer.pl --no-git --no-git-fallback -f "$f" 2>/dev/null) |
-			grep -v 'THE REST' | grep -q '(maintainer:'; then
-			echo "$(basename "$p"): $f is in no MAINTAINERS entry with a maintainer"
-			bad=1
-		fi
-	done
-	return "$bad"
-}
-
 checkpatch() {
 	local p bad=0 report
 	for p in "$top"/patches/0*.patch; do
 		[ "$(basename "$p")" = 0000-cover-letter.patch ] && continue
-		# Debian's python3 has ply and git for spdxcheck.py, pyenv's may not.
-		report=$(cd "$src" && PATH=/usr/bin:$PATH ./scripts/checkpatch.pl --strict -q \
-			--ignore FILE_PATH_CHANGES "$p" 2>&1) || true
-		report+=$(new_files_covered "$p") || true
+		report=$(checkpatch_report "$src" "$p")
 		if [ -n "$report" ]; then
 			echo "$report"
 			bad=1
