@@ -12,6 +12,7 @@ set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/ci/versions.sh"
+. "$top/ci/lib.sh"
 arch=${1:?usage: initramfs.sh ARCH}
 tests=$top/build/$arch/tests
 out=${KERNEL_OUT:-$top/build/$arch}
@@ -46,17 +47,15 @@ spec() {
 	for d in bin proc sys tmp tests; do echo "dir /$d 0755 0 0"; done
 	echo "file /bin/busybox $busybox 0755 0 0"
 	echo "file /init $top/ci/guest/init 0755 0 0"
+	echo "dir /usr 0755 0 0"
+	echo "dir /usr/bin 0755 0 0"
+	for f in timeout run-suites run-kselftest; do
+		echo "file /usr/bin/$f $top/ci/guest/$f 0755 0 0"
+	done
 	echo "file /tests/inject-fail.sh $top/ci/guest/inject-fail.sh 0755 0 0"
-	# Lines "ARCH: NAME ..." are for that architecture only, lines
-	# "!VARIANT: NAME ..." for every kernel but that variant's; "own:"
-	# is for the judge only.
 	local variant=${out##*/}
 	[ "$variant" = "$arch" ] && variant= || variant=${variant#"$arch"-}
-	awk -v arch="$arch" -v variant="$variant" '/^#/ || /^$/ { next }
-		$1 == "own:" { sub(/^[^ ]+ /, "") }
-		$1 ~ /^!.*:$/ { if ($1 == "!" variant ":") next; sub(/^[^ ]+ /, "") }
-		$1 ~ /:$/ { if ($1 != arch ":") next; sub(/^[^ ]+ /, "") }
-		{ print }' "${SUITES:-$top/ci/suites}" > "$out/suites"
+	guest_suites "$arch" "$variant" < "${SUITES:-$top/ci/suites}" > "$out/suites"
 	echo "file /tests/suites $out/suites 0644 0 0"
 	(cd "$tests" && find . -mindepth 1 | sort) | while read -r rel; do
 		rel=${rel#./}

@@ -53,6 +53,7 @@ class Suite:
     cases: list = field(default_factory=list)  # (name, "pass"|"fail"|"skip"|"xfail"|"xpass"|"flaky"|"ownskip")
     reasons: dict = field(default_factory=dict)  # flaky case -> reason
     own: bool = False  # the series' own suite: no skip allowed
+    skip_reason: str = ""  # of a suite that skipped whole ("1..0 # SKIP why")
 
     def counts(self):
         p = sum(1 for _, r in self.cases if r in ("pass", "xfail"))
@@ -119,6 +120,60 @@ def classify(ok, directive):
     return "fail"
 
 
+def case_name(m):
+    """A result line's name; kselftest's ksft_test_result_skip() puts the
+    whole text after "# SKIP": use it when the description is empty."""
+    return m.group(3) or re.sub(r"^SKIP\s*", "", m.group(4) or "", flags=re.I)
+
+
+PROGRAM = re.compile(r"^# selftests: (\S+): (\S+)$")
+PROGRAM_SKIP = re.compile(r"^# 1\.\.0 # SKIP\s*(.*)$")
+
+
+def nested(suite, line, program):
+    """One line of a suite's own output. Most suites print KTAP: each
+    result is a case. kselftest's run_kselftest.sh prints one result per
+    test program and nests the program's own results under "# ": those
+    are the cases, named "PROGRAM: CASE"; a program without any, or one
+    that failed around them (crash, timeout), is a case of its own.
+    Returns the program being run."""
+    m = PROGRAM.match(line)
+    if m:
+        return {"name": m.group(2), "cases": 0, "failed": 0, "skip": ""}
+    m = re.match(r"^1\.\.0 # SKIP\s*(.*)$", line)
+    if m and program is None:
+        suite.skip_reason = m.group(1)
+        return program
+    if program is not None:
+        m = PROGRAM_SKIP.match(line)
+        if m:
+            program["skip"] = m.group(1)
+            return program
+        if line.startswith("# "):
+            m = RESULT.match(line[2:])
+            if m:
+                result = classify(m.group(1) == "ok", m.group(4) or "")
+                suite.cases.append((f"{program['name']}: {case_name(m)}", result))
+                program["cases"] += 1
+                program["failed"] += result == "fail"
+            return program
+    m = RESULT.match(line)
+    if not m:
+        return program
+    result = classify(m.group(1) == "ok", m.group(4) or "")
+    if program is None or not m.group(3).endswith(": " + program["name"]):
+        suite.cases.append((case_name(m), result))
+        return program
+    name = program["name"]
+    if result == "skip" and program["skip"]:
+        name = f"{name}: {program['skip']}"
+    if not program["cases"]:
+        suite.cases.append((name, result))
+    elif result == "fail" and not program["failed"]:
+        suite.cases.append((f"{name} ({m.group(4) or 'failed'})", "fail"))
+    return None
+
+
 def load_own(path):
     """The names of the suites a suites file marks "own:"."""
     own = set()
@@ -175,14 +230,10 @@ def parse(text, known=None, own=frozenset()):
 
     plan = None
     current = Suite(name="")
+    program = None  # run_kselftest.sh's current test program
     for line in section:
         if line.startswith("    "):
-            m = RESULT.match(line[4:])
-            if m:
-                # kselftest's ksft_test_result_skip() puts the whole text
-                # after "# SKIP": use it when the description is empty.
-                name = m.group(3) or re.sub(r"^SKIP\s*", "", m.group(4) or "", flags=re.I)
-                current.cases.append((name, classify(m.group(1) == "ok", m.group(4) or "")))
+            program = nested(current, line[4:], program)
             continue
         m = re.match(r"^1\.\.(\d+)$", line)
         if m:
@@ -226,6 +277,8 @@ def render(rep, name):
         p, f, s = suite.counts()
         state = "FAIL" if f else ("SKIP" if s and not p else "ok")
         why = f" ({suite.directive})" if suite.directive else ""
+        if suite.skip_reason and not suite.cases:
+            why = f" ({suite.directive}: {suite.skip_reason})"
         xfail = sum(1 for _, r in suite.cases if r == "xfail")
         flaky = sum(1 for _, r in suite.cases if r == "flaky")
         if xfail or flaky:

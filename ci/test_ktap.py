@@ -31,6 +31,32 @@ ok 1 smoke
 """
 
 
+# run_kselftest.sh: one result per program, each program's KTAP under "# ".
+KSELFTEST = """# k: running, timeout 600s
+    TAP version 13
+    1..2
+    # timeout set to 60
+    # selftests: signalfd: signalfd_test
+    # TAP version 13
+    # 1..2
+    # #  RUN           global.a ...
+    # ok 1 global.a
+    # ok 2 global.b # SKIP no io_uring
+    # # Totals: pass:1 fail:0 xfail:0 xpass:0 skip:1 error:0
+    ok 1 selftests: signalfd: signalfd_test
+    # timeout set to 60
+    # selftests: signalfd: signalfd_uring_test
+    {second}
+    # Totals: pass:2 fail:0 xfail:0 xpass:0 skip:0 error:0
+# k: exit {rc} after 1s
+{result}
+"""
+
+
+def kselftest(second="ok 2 selftests: signalfd: signalfd_uring_test", rc=0, result="ok 1 k", own=frozenset()):
+    return run("1..1\n" + KSELFTEST.format(second=second, rc=rc, result=result), own=own)
+
+
 class Judge(unittest.TestCase):
     def test_clean_run_passes(self):
         rep = run("1..1\n" + SUITE_OK)
@@ -63,6 +89,11 @@ class Judge(unittest.TestCase):
         rep = run(body, own={"s"})
         self.assertEqual(rep.counts(), (2, 1, 0))
         self.assertIn("series' own test", ktap.render(rep, "x"))
+
+    def test_suite_skipped_whole_says_why(self):
+        rep = run("1..1\n# s: running\n    1..0 # SKIP no feature\nok 1 s # SKIP\n")
+        self.assertEqual(rep.counts(), (1, 0, 1))
+        self.assertIn("(SKIP: no feature)", ktap.render(rep, "x"))
 
     def test_own_suite_skipped_whole_fails(self):
         rep = run("1..1\n# s: running\n    1..0 # SKIP no feature\nok 1 s # SKIP\n", own={"s"})
@@ -171,6 +202,38 @@ class Judge(unittest.TestCase):
         self.assertEqual(run(body).counts(), (2, 0, 0))
 
 
+    def test_kselftest_program_cases_are_cases(self):
+        rep = kselftest()
+        # global.a, global.b (skip), the case-less second program, kernel log
+        self.assertEqual(rep.counts(), (3, 0, 1))
+        self.assertIn(("signalfd_test: global.a", "pass"), rep.suites[0].cases)
+        self.assertIn(("signalfd_uring_test", "pass"), rep.suites[0].cases)
+
+    def test_kselftest_program_skipped_whole_is_named_with_its_reason(self):
+        rep = kselftest(second="# 1..0 # SKIP signalfd4() refuses SFD_RAW\n"
+                        "    ok 2 selftests: signalfd: signalfd_uring_test # SKIP")
+        self.assertEqual(rep.counts(), (2, 0, 2))
+        self.assertIn("skip: signalfd_uring_test: signalfd4() refuses SFD_RAW", ktap.render(rep, "x"))
+
+    def test_kselftest_own_program_skip_fails(self):
+        rep = kselftest(second="# 1..0 # SKIP no feature\n"
+                        "    ok 2 selftests: signalfd: signalfd_uring_test # SKIP", own={"k"})
+        self.assertEqual(rep.counts()[1], 2)  # the whole program and global.b
+
+    def test_kselftest_program_timeout_after_passing_cases_fails(self):
+        rep = kselftest(second="# 1..3\n    # ok 1 x\n"
+                        "    not ok 2 selftests: signalfd: signalfd_uring_test # TIMEOUT 60 seconds",
+                        rc=1, result="not ok 1 k # exit 1")
+        self.assertEqual(rep.counts()[1], 1)
+        self.assertIn("signalfd_uring_test (TIMEOUT 60 seconds)", ktap.render(rep, "x"))
+
+    def test_kselftest_failing_case_fails_once(self):
+        rep = kselftest(second="# 1..1\n    # not ok 1 x\n"
+                        "    not ok 2 selftests: signalfd: signalfd_uring_test # exit=1",
+                        rc=1, result="not ok 1 k # exit 1")
+        self.assertEqual(rep.counts()[1], 1)
+        self.assertIn(("signalfd_uring_test: x", "fail"), rep.suites[0].cases)
+
 def main():
     counts = None
     if "--counts" in sys.argv:
@@ -184,6 +247,7 @@ def main():
         with open(counts, "w") as f:
             f.write(f"{result.testsRun - failed - skipped} {failed} {skipped}\n")
     return 1 if failed else 0
+
 
 
 if __name__ == "__main__":

@@ -8,6 +8,9 @@
 #                               (e.g. C=2 W=1 fs/signalfd.o) instead of
 #                               building the image
 #
+# The configuration: tinyconfig, kernel/configs/common.config and
+# ARCH.config, the variant's fragments, and the config file of each
+# kselftest collection ci/suites runs.
 # Output: build/ARCH[-VARIANT]/linux (objects, kernel image) and
 # build/ARCH[-VARIANT]/headers/include (UAPI headers for userspace; on
 # arm64 also headers32/include, arm's, for AArch32 programs).
@@ -44,6 +47,24 @@ for f in "$configs/$variant.config" "$configs/$variant-$arch.config"; do
 	if [ -n "$variant" ] && [ -f "$f" ]; then frags+=("$f"); fi
 done
 
+# The config file of every kselftest collection the suites run, as "make
+# kselftest-merge" merges them, taken from the series as committed (the
+# series branch of build/src): the same for the base kernel, which runs
+# the series' tests, and for every commit make check-series builds.
+ksft_configs() {
+	local c
+	mkdir -p "$obj/kselftest-configs"
+	rm -f "$obj/kselftest-configs"/*.config
+	for c in $("$top/selftests/collections.sh"); do
+		git -C "$top/build/src" show "series:tools/testing/selftests/$c/config" \
+			> "$obj/kselftest-configs/$c.config" 2>/dev/null ||
+			rm "$obj/kselftest-configs/$c.config"
+	done
+	for c in "$obj/kselftest-configs"/*.config; do
+		[ -e "$c" ] && frags+=("$c")
+	done
+}
+
 kmake() {
 	make -s -C "$src" O="$obj" ARCH="$karch" CROSS_COMPILE="$cross" \
 		CC="ccache ${cross}gcc" HOSTCC="ccache gcc" "$@"
@@ -75,6 +96,7 @@ check_config() {
 
 configure() {
 	local want have
+	ksft_configs
 	want=$({ cat "${frags[@]}"; git -C "$src" rev-parse 'base^{commit}'; } | sha256sum | cut -d' ' -f1)
 	have=$(cat "$obj/.config-fragments" 2>/dev/null || true)
 	if [ "$want" = "$have" ] && [ -f "$obj/.config" ]; then

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Build the guest's C test programs, static, for one architecture, against
 # the kernel's installed UAPI headers (never the host's /usr/include/linux):
-# the smoke test, and the kselftests from the kernel tree that ci/suites
-# runs (the signalfd ones come with patches/, the others are the kernel's
-# existing tests of the code the series touches).
+# the smoke test, the x32 test, and the kselftests from the kernel tree
+# that ci/suites runs (the signalfd and signal ones come with patches/,
+# the others are the kernel's existing tests of the code the series
+# touches).
 #
 #   build.sh ARCH      output: build/ARCH/tests/
 set -euo pipefail
@@ -50,31 +51,32 @@ if [ "$arch" = x86_64 ]; then
 	echo "selftests/build.sh: $arch: x32"
 fi
 
-# The kselftests ci/suites runs, as DIR or DIR:PROG,PROG (only those
-# programs), built with kselftest's own lib.mk. signalfd exists only once
-# patches/ is applied.
-kselftests=(ptrace:peeksiginfo pidfd timers:posix_timers signal)
-[ -d "$src/tools/testing/selftests/signalfd" ] && kselftests=(signalfd "${kselftests[@]}")
-for k in "${kselftests[@]}"; do
-	t=${k%%:*}
-	targets=()
-	if [ "$k" != "$t" ]; then
-		IFS=, read -ra progs <<< "${k#*:}"
-		for p in "${progs[@]}"; do targets+=("$out/kselftest/$t/$p"); done
-	fi
-	mkdir -p "$out/kselftest/$t"
-	make -s -C "$src/tools/testing/selftests/$t" ARCH="$karch" \
-		OUTPUT="$out/kselftest/$t" CC="ccache $cc" \
-		KHDR_INCLUDES="-isystem $hdr" USERLDFLAGS=-static "${targets[@]}" >/dev/null
-done
-echo "selftests/build.sh: $arch: kselftests ${kselftests[*]%%:*}"
+# The kselftest collections ci/suites runs, installed as kernel CI
+# installs them (make install: run_kselftest.sh, kselftest-list.txt, each
+# collection's programs, config and settings) into kselftest/, and the
+# compat build of the series' signalfd collection (SFD_RAW's compat
+# layout, io_uring from a compat task) into kselftest32/.
+# Static, since the busybox guest has no libc: with static glibc,
+# timers/valid-adjtimex's own clock_adjtime() collides with libc's, which
+# --allow-multiple-definition lets it keep.
+install_kselftests() { # DIR CC KARCH HEADERS
+	local dir=$1 cc=$2 karch=$3 hdr=$4 want have
+	mapfile -t want < <("$top/selftests/collections.sh" "$dir")
+	[ "${#want[@]}" -gt 0 ] || return 0
+	make -s -C "$src/tools/testing/selftests" ARCH="$karch" CC="ccache $cc" \
+		TARGETS="${want[*]}" KHDR_INCLUDES="-isystem $hdr" \
+		USERLDFLAGS="-static -Wl,--allow-multiple-definition" \
+		O="$top/build/$arch/kselftest-obj/$dir" KSFT_INSTALL_PATH="$out/$dir" \
+		install >/dev/null
+	# The install skips a collection that failed to build and still
+	# succeeds: every collection must be in its list.
+	mapfile -t have < <(cut -d: -f1 "$out/$dir/kselftest-list.txt" | sort -u)
+	[ "${want[*]}" = "${have[*]}" ] || {
+		echo "selftests/build.sh: $arch: $dir: built ${have[*]:-nothing} of ${want[*]}" >&2
+		exit 1
+	}
+	echo "selftests/build.sh: $arch: $dir: kselftests ${want[*]} ($cc)"
+}
 
-# The signalfd kselftests again as compat programs (SFD_RAW's compat
-# layout, io_uring from a compat task): kselftest32/signalfd.
-if [ -d "$src/tools/testing/selftests/signalfd" ]; then
-	mkdir -p "$out/kselftest32/signalfd"
-	make -s -C "$src/tools/testing/selftests/signalfd" ARCH="$karch32" \
-		OUTPUT="$out/kselftest32/signalfd" CC="ccache $cc32" \
-		KHDR_INCLUDES="-isystem $hdr32" USERLDFLAGS=-static >/dev/null
-	echo "selftests/build.sh: $arch: kselftests signalfd, compat ($cc32)"
-fi
+install_kselftests kselftest "$cc" "$karch" "$hdr"
+install_kselftests kselftest32 "$cc32" "$karch32" "$hdr32"
