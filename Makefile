@@ -2,16 +2,17 @@
 # "make run" boots the x86-64 guest and runs every suite; "make test" is CI.
 
 ARCH ?= x86_64
-export INJECT VERBOSE GUEST_TIMEOUT QEMU_KVM SLOW DEBUG
+export INJECT VERBOSE GUEST_TIMEOUT QEMU_KVM SLOW DEBUG VNG
 
-.PHONY: help setup tree kernel headers tests userspace-host initramfs run run-base run-debug check-series test check bench \
+.PHONY: help setup tree kernel headers tests userspace-host initramfs run run-base run-vng vng run-debug check-series test check bench \
 	export-patches send-ready man-pages export-man-pages reset-tree clean distclean
 
 help: ## List the targets
 	@echo "Usage: make TARGET [ARCH=x86_64|arm64]"
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | \
 		awk -F':.*## ' '{ printf "  %-16s %s\n", $$1, $$2 }'
-	@echo "Variables: ARCH (x86_64, arm64), VNG=1 (virtme-ng kernel), INJECT=fail|suitehang|hang|warn,"
+	@echo "Variables: ARCH (x86_64, arm64), VNG=1 (virtme-ng kernel; VNG=0: make test without it),"
+	@echo "           INJECT=fail|suitehang|hang|warn,"
 	@echo "           VERBOSE=1 (whole console), GUEST_TIMEOUT=seconds (900), QEMU_KVM=1 (x86 only),"
 	@echo "           SLOW=N (debug kernel's timeout factor, 4), DEBUG=0 (make test without the debug kernel)"
 
@@ -22,7 +23,7 @@ tree: ## Unpack the pinned kernel source into build/src and apply patches/
 	@kernel/tree.sh prepare
 
 kernel: tree ## Configure and build the kernel for ARCH (VNG=1: virtme-ng variant)
-	@kernel/build.sh $(ARCH) $(if $(VNG),vng)
+	@kernel/build.sh $(ARCH) $(if $(filter 1,$(VNG)),vng)
 
 headers: kernel ## Install ARCH's UAPI headers into build/ARCH/headers
 
@@ -43,13 +44,19 @@ run: setup ## Build and boot the ARCH kernel, run every suite, show the results
 run-base: setup ## Boot the pristine base kernel with the series' tests (they skip)
 	@ci/run-arch.sh $(ARCH) base
 
+vng: setup ## A shell in the virtme-ng guest of the ARCH kernel (vng variant), on this host's userland
+	@ci/vng.sh shell $(ARCH)
+
+run-vng: setup ## Boot the vng variant with virtme-ng, run the kselftests and the CRIU checks
+	@ci/vng.sh run $(ARCH)
+
 run-debug: setup ## Boot the ARCH kernel with KASAN, UBSAN, lockdep & co. (debug.config), run every suite
 	@ci/run-arch.sh $(ARCH) debug
 
 check-series: setup ## Every patch: builds on both arches, checkpatch --strict, sparse and W=1
 	@kernel/check-series.sh
 
-test: ## What CI runs: host checks, both arches and the x86_64 debug kernel, every suite
+test: ## What CI runs: host checks, both arches, x86_64 under virtme-ng (kselftests, CRIU), the debug kernel
 	@ci/test.sh
 
 bench: setup ## Dump benchmark, both arches (TCG wall time, ratios only): build/bench/ (table, CSV, SVG)

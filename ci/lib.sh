@@ -37,13 +37,14 @@ checkpatch_report() {
 # guest_suites ARCH VARIANT < SUITES: the lines of a suites file (ci/suites)
 # that a guest of ARCH running kernel VARIANT ("" for the plain one) runs,
 # without their prefixes: "ARCH:" keeps a line to that architecture,
-# "!VARIANT:" keeps it out of that variant's run, "own:" is for the judge.
+# "VARIANT:" to that variant's run, "!VARIANT:" keeps it out of that
+# variant's run, "own:" is for the judge.
 guest_suites() {
 	awk -v arch="$1" -v variant="$2" '/^#/ || /^$/ { next }
 		{
 			while ($1 ~ /:$/) {
 				if ($1 ~ /^!/ && $1 == "!" variant ":") next
-				if ($1 !~ /^!/ && $1 != "own:" && $1 != arch ":") next
+				if ($1 !~ /^!/ && $1 != "own:" && $1 != arch ":" && $1 != variant ":") next
 				sub(/^[^ ]+ /, "")
 			}
 			print

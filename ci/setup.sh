@@ -14,6 +14,14 @@ host_pkgs=(
 	cmake libgtest-dev liburing-dev sparse
 	# man-pages lint (groff comes with man-db)
 	mandoc groff-base
+	# virtme-ng (unpacked from trixie's .deb by ci/vng.sh) runs on these;
+	# its guest runs the host's udevd.
+	python3-requests python3-argcomplete python3-pkg-resources udev
+	# CRIU, built by ci/criu.sh for the virtme-ng guest.
+	libprotobuf-dev libprotobuf-c-dev protobuf-c-compiler protobuf-compiler
+	python3-protobuf pkg-config libbsd-dev libnftables-dev libcap-dev
+	libnl-3-dev libnet1-dev libaio-dev libgnutls28-dev libdrm-dev uuid-dev
+	iproute2 wget
 )
 arm64_pkgs=(libgtest-dev:arm64 liburing-dev:arm64 libc6-dev:arm64)
 

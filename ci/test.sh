@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# What CI runs: host-side checks, then both architectures, every suite,
-# then every suite again on the x86_64 debug kernel (DEBUG=0 leaves it out).
+# What CI runs: host-side checks, then both architectures, every suite;
+# the x86_64 virtme-ng kernel with the kselftests and CRIU (VNG=0 leaves
+# it out); every suite again on the x86_64 debug kernel (DEBUG=0 leaves it
+# out).
 # Ends with one line "N passed, N failed, N skipped"; exits 1 on failure.
 set -euo pipefail
 
@@ -17,12 +19,17 @@ step "host checks" "$top/ci/host-checks.sh" || failed+=("host checks")
 [ -f "$top/build/host-counts" ] || echo "0 1 0" > "$top/build/host-counts"
 
 runs=($arches)
+[ "${VNG:-1}" = 1 ] && runs+=("x86_64 vng")
 [ "${DEBUG:-1}" = 1 ] && runs+=("x86_64 debug")
 counts=("$top/build/host-counts")
 for run in "${runs[@]}"; do
 	read -r arch variant <<< "$run"
 	name=$arch${variant:+-$variant}
-	step "run $name" "$top/ci/run-arch.sh" "$arch" $variant || failed+=("run $name")
+	if [ "$variant" = vng ]; then
+		step "run $name (virtme-ng)" "$top/ci/vng.sh" run "$arch" || failed+=("run $name")
+	else
+		step "run $name" "$top/ci/run-arch.sh" "$arch" $variant || failed+=("run $name")
+	fi
 	mkdir -p "$top/build/$name"
 	[ -f "$top/build/$name/counts" ] || echo "0 1 0" > "$top/build/$name/counts"
 	counts+=("$top/build/$name/counts")

@@ -46,6 +46,8 @@ frags=("$configs/common.config" "$configs/$arch.config")
 for f in "$configs/$variant.config" "$configs/$variant-$arch.config"; do
 	if [ -n "$variant" ] && [ -f "$f" ]; then frags+=("$f"); fi
 done
+# criu runs in the virtme-ng guest.
+[ "$variant" != vng ] || frags+=("$configs/criu.config")
 
 # The config file of every kselftest collection the suites run, as "make
 # kselftest-merge" merges them, taken from the series as committed (the

@@ -29,8 +29,8 @@ build_variant() {
 	# The native build also has the stress test and the fuzzer.
 	if [ -z "$suffix" ]; then
 		cp "$obj/$name/sigcr_stress" "$obj/$name/sigcr_fuzz" "$obj/$name/sigcr_bench" \
-			"$top/build/$arch/tests/userspace/"
-		echo "userspace/build.sh: $arch: sigcr_stress, sigcr_fuzz, sigcr_bench"
+			"$obj/$name/sigcr_criu" "$top/build/$arch/tests/userspace/"
+		echo "userspace/build.sh: $arch: sigcr_stress, sigcr_fuzz, sigcr_bench, sigcr_criu"
 	fi
 }
 
