@@ -34,23 +34,26 @@ fetch() {
 }
 
 # vng_boot ARCH ARGS...: virtme-ng from build/vng, with Debian 12's
-# python3, booting the ARCH-vng kernel without KVM (unusable on these
-# machines) and with an initramfs (vng passes no 9p root tag, so the
-# kernel cannot mount its root without one). GUEST_TIMEOUT (900 s)
-# limits it, as ci/qemu.sh's guests: vng waits for a guest that never
-# powers off.
+# python3 (not whatever python3 comes first on PATH), booting the ARCH-vng
+# kernel without KVM (unusable on these machines) and with an initramfs
+# (vng passes no 9p root tag, so the kernel cannot mount its root
+# without one); under the command in the array "wrap", if any.
+wrap=()
 vng_boot() {
 	local arch=$1
 	shift
-	timeout -k 10 "${GUEST_TIMEOUT:-900}" env PATH="$dir/root/usr/bin:$PATH" \
+	"${wrap[@]}" env PATH="$dir/root/usr/bin:$PATH" \
 		PYTHONPATH="$dir/root/usr/lib/python3/dist-packages" \
 		/usr/bin/python3 "$dir/root/usr/bin/vng" --run "$top/build/$arch-vng/kernel" \
 		--disable-kvm --force-initramfs --cpus 2 --memory 1G "$@"
 }
 
 # The guest's report goes to build/ARCH-vng/console.log; the suites'
-# result lines show as they come.
+# result lines show as they come. GUEST_TIMEOUT (900 s) limits it, as
+# ci/qemu.sh's guests: vng waits for a guest that never powers off. (Not
+# the shell, which timeout would keep from the terminal.)
 boot_and_log() { # ARCH OUT
+	wrap=(timeout -k 10 "${GUEST_TIMEOUT:-900}")
 	vng_boot "$1" --exec "CRIU=$criu $top/ci/guest/run-suites $2/suites $top/build/$1/tests" 2>&1 |
 		tee "$2/console.log" | grep --line-buffered -E '^(ok|not ok) |^# [^ ]+: (running|exit)' || true
 }
