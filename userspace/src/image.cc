@@ -13,9 +13,29 @@
 
 #include <endian.h>
 
+#include "crc32.h"
 #include "sigcr/sigcr.h"
 
 namespace sigcr {
+
+std::uint32_t crc32(std::span<const std::uint8_t> data)
+{
+	static const auto table = [] {
+		std::array<std::uint32_t, 256> t{};
+		for (std::uint32_t i = 0; i < 256; i++) {
+			std::uint32_t c = i;
+			for (int k = 0; k < 8; k++)
+				c = c & 1 ? 0xedb88320u ^ (c >> 1) : c >> 1;
+			t[i] = c;
+		}
+		return t;
+	}();
+	std::uint32_t crc = 0xffffffffu;
+	for (std::uint8_t b : data)
+		crc = table[(crc ^ b) & 0xff] ^ (crc >> 8);
+	return crc ^ 0xffffffffu;
+}
+
 namespace {
 
 constexpr char kMagic[8] = {'S', 'I', 'G', 'C', 'R', 'I', 'M', 'G'};
@@ -35,24 +55,6 @@ std::string describe_abi(std::uint32_t abi)
 	const char order = static_cast<char>(abi >> 8);
 	return std::to_string(abi & 0xff) + "-bit " + (order == 'L' ? "little" : order == 'B' ? "big" : "unknown") +
 	       "-endian";
-}
-
-std::uint32_t crc32(std::span<const std::uint8_t> data)
-{
-	static const auto table = [] {
-		std::array<std::uint32_t, 256> t{};
-		for (std::uint32_t i = 0; i < 256; i++) {
-			std::uint32_t c = i;
-			for (int k = 0; k < 8; k++)
-				c = c & 1 ? 0xedb88320u ^ (c >> 1) : c >> 1;
-			t[i] = c;
-		}
-		return t;
-	}();
-	std::uint32_t crc = 0xffffffffu;
-	for (std::uint8_t b : data)
-		crc = table[(crc ^ b) & 0xff] ^ (crc >> 8);
-	return crc ^ 0xffffffffu;
 }
 
 template <class T>

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "sigcr/sigcr.h"
+#include "syscalls.h"
 
 #include <cstring>
 #include <string>
 
 #include <linux/signalfd.h>
 #include <sys/syscall.h>
-#include <time.h>
 #include <unistd.h>
 
 namespace sigcr {
@@ -48,22 +48,6 @@ int sys_rt_sigqueueinfo(pid_t tgid, int sig, const siginfo_t &info)
 int sys_rt_tgsigqueueinfo(pid_t tgid, pid_t tid, int sig, const siginfo_t &info)
 {
 	return static_cast<int>(syscall(__NR_rt_tgsigqueueinfo, tgid, tid, sig, &info));
-}
-
-int sys_pidfd_open(pid_t pid, unsigned int flags)
-{
-	return static_cast<int>(syscall(__NR_pidfd_open, pid, flags));
-}
-
-int sys_pidfd_send_signal(int pidfd, int sig, const siginfo_t &info, unsigned int flags)
-{
-	return static_cast<int>(syscall(__NR_pidfd_send_signal, pidfd, sig, &info, flags));
-}
-
-int sys_rt_sigtimedwait_now(const sigset_t &mask, siginfo_t &info)
-{
-	struct timespec zero = {0, 0};
-	return static_cast<int>(syscall(__NR_rt_sigtimedwait, &mask, &info, &zero, kKernelSigsetSize));
 }
 
 pid_t sys_gettid() { return static_cast<pid_t>(syscall(__NR_gettid)); }

@@ -175,17 +175,6 @@ struct Case {
 	std::function<Status()> generate;
 };
 
-siginfo_t rt_info(int code)
-{
-	siginfo_t info{};
-	info.si_signo = kSigRt;
-	info.si_code = code;
-	info.si_pid = getpid();
-	info.si_uid = getuid();
-	info.si_int = 0x5eed;
-	return info;
-}
-
 const Case kCases[] = {
 	// SIL_KILL
 	{"kill", SIGUSR1, SI_USER, Queue::Shared, [] { return check(kill(getpid(), SIGUSR1), "kill"); }},
@@ -205,7 +194,7 @@ const Case kCases[] = {
 	// SIL_RT
 	{"sigqueue", kSigRt, SI_QUEUE, Queue::Shared,
 	 [] { return check(sigqueue(getpid(), kSigRt, sigval{.sival_int = 7}), "sigqueue"); }},
-	{"rt_tgsigqueueinfo", kSigRt, SI_QUEUE, Queue::Private, [] { return inject(rt_info(SI_QUEUE)); }},
+	{"rt_tgsigqueueinfo", kSigRt, SI_QUEUE, Queue::Private, [] { return inject(queued_siginfo(kSigRt, 0x5eed)); }},
 	{"mq_notify", kSigRt, SI_MESGQ, Queue::Shared, mqueue_signal},
 	{"aio_write", kSigRt, SI_ASYNCIO, Queue::Shared, aio_signal},
 	// SIL_FAULT (and SIL_FAULT_TRAPNO where __ARCH_SI_TRAPNO exists; not on x86-64 or arm64)
@@ -255,31 +244,26 @@ const Case kCases[] = {
 siginfo_t g_handled;
 void record_handler(int, siginfo_t *info, void *) { g_handled = *info; }
 
-// Unblock @sig in this thread with an SA_SIGINFO handler; what did it see?
-RawSiginfo delivered_to_handler(int sig)
+// Unblock @sig in this thread with an SA_SIGINFO handler: what it saw is
+// in @seen.
+void deliver_to_handler(int sig, RawSiginfo &seen)
 {
 	struct sigaction sa{}, old{};
 	sa.sa_sigaction = record_handler;
 	sa.sa_flags = SA_SIGINFO;
 	sigfillset(&sa.sa_mask);
 	std::memset(&g_handled, 0, sizeof(g_handled));
-	sigaction(sig, &sa, &old);
-	const sigset_t one = make_sigset({sig});
-	pthread_sigmask(SIG_UNBLOCK, &one, nullptr);
-	pthread_sigmask(SIG_BLOCK, &one, nullptr);
-	sigaction(sig, &old, nullptr);
-	RawSiginfo r;
-	std::memcpy(r.bytes, &g_handled, sizeof(r.bytes));
-	return r;
+	ASSERT_SYSCALL(sigaction(sig, &sa, &old));
+	{
+		// Delivered when the mask is lifted, before make() returns.
+		ASSERT_OK_AND_ASSIGN(ScopedSigmask unblocked, ScopedSigmask::make(SIG_UNBLOCK, make_sigset({sig})));
+	}
+	ASSERT_SYSCALL(sigaction(sig, &old, nullptr));
+	std::memcpy(seen.bytes, &g_handled, sizeof(seen.bytes));
 }
 
-class RoundTrip : public testing::TestWithParam<Case> {
+class RoundTrip : public SignalTestWithParam<Case> {
 protected:
-	void SetUp() override
-	{
-		REQUIRE_RAW_SIGNALFD();
-		drain();
-	}
 	void TearDown() override
 	{
 		for (pid_t pid : g_children) {
@@ -290,7 +274,7 @@ protected:
 		for (timer_t timer : g_timers)
 			timer_delete(timer);
 		g_timers.clear();
-		drain();
+		SignalTestWithParam::TearDown();
 	}
 };
 
@@ -316,12 +300,10 @@ TEST_P(RoundTrip, BytesQueueAndPendingSetsSurvive)
 	EXPECT_EQ(empty, pending_sets()) << "the dump left signals pending";
 	EXPECT_NE(empty, with_signal);
 
-	auto image = serialize(dump);
-	auto parsed = parse(image);
-	ASSERT_TRUE(parsed.ok()) << parsed.error().message();
-	ASSERT_EQ(dump, parsed.value());
+	ASSERT_OK_AND_ASSIGN(ProcessDump parsed, parse(serialize(dump)));
+	ASSERT_EQ(dump, parsed);
 
-	ASSERT_OK(restore_all(parsed.value()));
+	ASSERT_OK(restore_all(parsed));
 	EXPECT_EQ(with_signal, pending_sets());
 	EXPECT_EQ(dump, dump_all()) << "a second dump after restore differs";
 
@@ -329,33 +311,25 @@ TEST_P(RoundTrip, BytesQueueAndPendingSetsSurvive)
 	ASSERT_OK(restore_all(first));
 	siginfo_t waited;
 	std::memset(&waited, 0x5a, sizeof(waited));
-	ASSERT_EQ(c.signo, sys_rt_sigtimedwait_now(make_sigset({c.signo}), waited));
+	ASSERT_SYSCALL_VALUE(sys_rt_sigtimedwait_now(make_sigset({c.signo}), waited), c.signo);
 	EXPECT_EQ(0, std::memcmp(s.info.bytes, &waited, sizeof(waited)));
 	ASSERT_OK(restore_all(first));
-	EXPECT_EQ(s.info, delivered_to_handler(c.signo));
+	RawSiginfo handled;
+	ASSERT_NO_FATAL_FAILURE(deliver_to_handler(c.signo, handled));
+	EXPECT_EQ(s.info, handled);
 }
 
 INSTANTIATE_TEST_SUITE_P(Layouts, RoundTrip, testing::ValuesIn(kCases),
 			 [](const testing::TestParamInfo<Case> &info) { return std::string(info.param.name); });
 
-class Order : public testing::Test {
-protected:
-	void SetUp() override
-	{
-		REQUIRE_RAW_SIGNALFD();
-		drain();
-	}
-	void TearDown() override { drain(); }
-};
+using Order = SignalTest;
 
 TEST_F(Order, RealtimeSignalsKeepTheirOrderInBothQueues)
 {
 	for (int v = 1; v <= 4; v++) {
 		ASSERT_SYSCALL(sigqueue(getpid(), kSigRt + 1, sigval{.sival_int = v}));
 		ASSERT_SYSCALL(sigqueue(getpid(), kSigRt, sigval{.sival_int = 10 + v}));
-		siginfo_t info = rt_info(SI_QUEUE);
-		info.si_int = 20 + v;
-		ASSERT_OK(inject(info));
+		ASSERT_OK(inject(queued_siginfo(kSigRt, 20 + v)));
 	}
 	ProcessDump dump = dump_all();
 	ASSERT_EQ(12u, dump.signals.size());

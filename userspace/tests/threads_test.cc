@@ -17,21 +17,10 @@ namespace {
 
 constexpr int kThreads = 3;
 
-siginfo_t queued(int sig, int value)
-{
-	siginfo_t info{};
-	info.si_signo = sig;
-	info.si_code = SI_QUEUE;
-	info.si_pid = getpid();
-	info.si_uid = getuid();
-	info.si_int = value;
-	return info;
-}
+using Threads = SignalTest;
 
-TEST(Threads, EachRestoresItsOwnQueueAndANonLeaderTheSharedOne)
+TEST_F(Threads, EachRestoresItsOwnQueueAndANonLeaderTheSharedOne)
 {
-	REQUIRE_RAW_SIGNALFD();
-	drain();
 	const int sig = SIGRTMIN + 6;
 	const sigset_t all = test_signals();
 	std::barrier sync(kThreads + 1);
@@ -58,7 +47,7 @@ TEST(Threads, EachRestoresItsOwnQueueAndANonLeaderTheSharedOne)
 		sync.arrive_and_wait();
 		for (int t = 0; t < kThreads; t++) {
 			for (int v = 0; v < 3; v++)
-				ASSERT_SYSCALL(sys_rt_tgsigqueueinfo(getpid(), tids[t], sig, queued(sig, 100 * t + v)));
+				ASSERT_SYSCALL(sys_rt_tgsigqueueinfo(getpid(), tids[t], sig, queued_siginfo(sig, 100 * t + v)));
 			ASSERT_SYSCALL(syscall(SYS_tgkill, getpid(), tids[t], sig));  // SI_TKILL
 		}
 		ASSERT_SYSCALL(sigqueue(getpid(), sig, sigval{.sival_int = -1}));
@@ -68,7 +57,7 @@ TEST(Threads, EachRestoresItsOwnQueueAndANonLeaderTheSharedOne)
 		sync.arrive_and_wait();
 		sync.arrive_and_wait();
 	}
-	ASSERT_TRUE(restored.ok()) << restored.error().message();
+	ASSERT_OK(restored);
 	ASSERT_OK(dump_shared(all, restored_shared));
 
 	for (int t = 0; t < kThreads; t++) {
@@ -89,10 +78,8 @@ TEST(Threads, EachRestoresItsOwnQueueAndANonLeaderTheSharedOne)
 
 // The kernel keeps a reserved si_code out of a sibling's private queue, so
 // restore_thread() restores into the calling thread only.
-TEST(Threads, ReservedCodeIntoASiblingsQueueIsRefused)
+TEST_F(Threads, ReservedCodeIntoASiblingsQueueIsRefused)
 {
-	REQUIRE_RAW_SIGNALFD();
-	drain();
 	const int sig = SIGRTMIN + 6;
 	std::barrier sync(2);
 	pid_t sibling = 0;
@@ -105,8 +92,7 @@ TEST(Threads, ReservedCodeIntoASiblingsQueueIsRefused)
 		sibling_got_it = sys_rt_sigtimedwait_now(test_signals(), info) > 0;
 	});
 	sync.arrive_and_wait();
-	siginfo_t info = queued(sig, 1);
-	info.si_code = SI_TKILL;
+	const siginfo_t info = queued_siginfo(sig, 1, SI_TKILL);
 	EXPECT_SYSCALL_ERRNO(sys_rt_tgsigqueueinfo(getpid(), sibling, sig, info), EPERM);
 	sync.arrive_and_wait();
 	thread.join();

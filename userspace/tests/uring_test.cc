@@ -7,6 +7,7 @@
 
 #include <liburing.h>
 #include <sys/epoll.h>
+#include <sys/mman.h>
 
 #include "testing.h"
 
@@ -21,23 +22,22 @@ void queue_values(int first, int n)
 		ASSERT_SYSCALL(sigqueue(getpid(), kSig, sigval{.sival_int = v}));
 }
 
-class Uring : public testing::Test {
+class Uring : public SignalTest {
 protected:
 	void SetUp() override
 	{
-		REQUIRE_RAW_SIGNALFD();
-		drain();
+		SignalTest::SetUp();
+		if (IsSkipped())
+			return;
 		ASSERT_EQ(0, io_uring_queue_init(8, &ring_, 0));
 		ring_ok_ = true;
-		auto fd = open_raw_signalfd(make_sigset({kSig}), kSfdGroup);
-		ASSERT_TRUE(fd.ok()) << fd.error().message();
-		fd_ = std::move(fd.value());
+		ASSERT_OK_AND_ASSIGN(fd_, open_raw_signalfd(make_sigset({kSig}), kSfdGroup));
 	}
 	void TearDown() override
 	{
 		if (ring_ok_)
 			io_uring_queue_exit(&ring_);
-		drain();
+		SignalTest::TearDown();
 	}
 
 	int submit_read(void *buf, unsigned len)
@@ -67,7 +67,7 @@ TEST_F(Uring, InlineReadOfSeveralRecordsMatchesRead)
 {
 	RawSiginfo by_read[4], by_uring[4];
 	queue_values(1, 4);
-	ASSERT_EQ(static_cast<ssize_t>(sizeof(by_read)), read(fd_.get(), by_read, sizeof(by_read)));
+	ASSERT_SYSCALL_VALUE(read(fd_.get(), by_read, sizeof(by_read)), static_cast<ssize_t>(sizeof(by_read)));
 	queue_values(1, 4);
 	ASSERT_EQ(1, submit_read(by_uring, sizeof(by_uring)));
 	ASSERT_EQ(static_cast<int>(sizeof(by_uring)), wait_result());
@@ -79,7 +79,7 @@ TEST_F(Uring, ReadAfterPollWaitMatchesRead)
 {
 	RawSiginfo by_read, by_uring;
 	queue_values(9, 1);
-	ASSERT_EQ(static_cast<ssize_t>(sizeof(by_read)), read(fd_.get(), &by_read, sizeof(by_read)));
+	ASSERT_SYSCALL_VALUE(read(fd_.get(), &by_read, sizeof(by_read)), static_cast<ssize_t>(sizeof(by_read)));
 	ASSERT_EQ(1, submit_read(&by_uring, sizeof(by_uring)));
 	io_uring_cqe *cqe;
 	EXPECT_EQ(-EAGAIN, io_uring_peek_cqe(&ring_, &cqe)) << "completed with nothing pending";
@@ -93,7 +93,7 @@ TEST_F(Uring, ReadAfterPollWaitMatchesRead)
 std::vector<int> remaining_values(int fd)
 {
 	auto records = read_all(fd);
-	EXPECT_TRUE(records.ok()) << records.error().message();
+	EXPECT_OK(records);
 	std::vector<int> values;
 	if (records.ok())
 		for (const RawSiginfo &r : records.value())
@@ -146,28 +146,27 @@ TEST_F(Uring, FaultAfterPollWaitKeepsTheSignal)
 	EXPECT_EQ((std::vector<int>{5}), remaining_values(fd_.get()));
 }
 
-TEST(Epoll, ReadinessFollowsTheSelectedQueue)
+using Epoll = SignalTest;
+
+TEST_F(Epoll, ReadinessFollowsTheSelectedQueue)
 {
-	REQUIRE_RAW_SIGNALFD();
-	drain();
 	const sigset_t mask = make_sigset({kSig});
-	auto priv = open_raw_signalfd(mask, kSfdPrivate);
-	auto group = open_raw_signalfd(mask, kSfdGroup);
-	ASSERT_TRUE(priv.ok() && group.ok());
+	ASSERT_OK_AND_ASSIGN(UniqueFd priv, open_raw_signalfd(mask, kSfdPrivate));
+	ASSERT_OK_AND_ASSIGN(UniqueFd group, open_raw_signalfd(mask, kSfdGroup));
 	UniqueFd ep(epoll_create1(EPOLL_CLOEXEC));
 	ASSERT_SYSCALL(ep.get());
-	for (int fd : {priv.value().get(), group.value().get()}) {
+	for (int fd : {priv.get(), group.get()}) {
 		epoll_event ev{.events = EPOLLIN, .data = {.fd = fd}};
 		ASSERT_SYSCALL(epoll_ctl(ep.get(), EPOLL_CTL_ADD, fd, &ev));
 	}
 	epoll_event ev[2];
 	ASSERT_SYSCALL(sigqueue(getpid(), kSig, sigval{.sival_int = 1}));
-	ASSERT_EQ(1, epoll_wait(ep.get(), ev, 2, 0));
-	EXPECT_EQ(group.value().get(), ev[0].data.fd);
+	ASSERT_SYSCALL_VALUE(epoll_wait(ep.get(), ev, 2, 0), 1);
+	EXPECT_EQ(group.get(), ev[0].data.fd);
 	drain();
 	ASSERT_SYSCALL(tgkill(getpid(), sys_gettid(), kSig));
-	ASSERT_EQ(1, epoll_wait(ep.get(), ev, 2, 0));
-	EXPECT_EQ(priv.value().get(), ev[0].data.fd);
+	ASSERT_SYSCALL_VALUE(epoll_wait(ep.get(), ev, 2, 0), 1);
+	EXPECT_EQ(priv.get(), ev[0].data.fd);
 	drain();
 }
 

@@ -15,7 +15,7 @@
 // every RT signal number in turn ("mixed"). Each figure is the median of
 // repeated runs, in ns per signal. Every dump is checked: exactly the N
 // signals queued, in the order the kernel must deliver them. Prints KTAP
-// (one check per queue and mix) and "csv," lines that ci/bench.sh
+// (one check per queue and mix) and "csv," lines that ci/bench/bench.sh
 // collects. Under QEMU's TCG only ratios between figures mean anything.
 #include <algorithm>
 #include <chrono>
@@ -34,6 +34,7 @@
 #include <sys/wait.h>
 
 #include "sigcr/sigcr.h"
+#include "support.h"
 #include "tool.h"
 
 using namespace sigcr;
@@ -105,10 +106,7 @@ double ns_since(std::uint64_t start) { return double(ticks() - start) * ns_per_t
 // Queue signals 0..n-1 (si_int = i) the way a restore does; ns taken.
 double fill(const Config &c, int n)
 {
-	siginfo_t info{};
-	info.si_code = SI_QUEUE;
-	info.si_pid = getpid();
-	info.si_uid = getuid();
+	siginfo_t info = support::queued_siginfo(0, 0);
 	pid_t pid = getpid(), tid = sys_gettid();
 	std::uint64_t start = ticks();
 	for (int i = 0; i < n; i++) {
@@ -200,7 +198,7 @@ public:
 			return read_uring(fd, m, buf, n);
 		case Method::Sigtimedwait: {
 			int i = 0;
-			while (i < n && sys_rt_sigtimedwait_now(all_rt_, *reinterpret_cast<siginfo_t *>(
+			while (i < n && support::sys_rt_sigtimedwait_now(all_rt_, *reinterpret_cast<siginfo_t *>(
 									   buf.data() + std::size_t(i) * kRecord)) > 0)
 				i++;
 			return i;

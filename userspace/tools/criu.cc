@@ -42,6 +42,7 @@
 #include <unistd.h>
 
 #include "sigcr/sigcr.h"
+#include "support.h"
 #include "tool.h"
 
 namespace {
@@ -61,14 +62,14 @@ sigset_t test_signals()
 				   SIGRTMIN + 4});
 }
 
+// SI_QUEUE as sigqueue() sends it; another code with a forged sender.
 siginfo_t queued_info(int sig, int code, int value)
 {
-	siginfo_t info{};
-	info.si_signo = sig;
-	info.si_code = code;
-	info.si_pid = code == SI_QUEUE ? getpid() : kForgedPid;
-	info.si_uid = code == SI_QUEUE ? getuid() : kForgedUid;
-	info.si_value.sival_int = value;
+	siginfo_t info = sigcr::support::queued_siginfo(sig, value, code);
+	if (code != SI_QUEUE) {
+		info.si_pid = kForgedPid;
+		info.si_uid = kForgedUid;
+	}
 	return info;
 }
 
@@ -575,7 +576,7 @@ int main(int argc, char **argv)
 	if (geteuid() != 0)
 		sigcr::ktap::Report::skip_all("criu dump and restore need root");
 	if (access(p.criu.c_str(), X_OK) != 0)
-		sigcr::ktap::Report::skip_all(p.criu + " is missing (ci/criu.sh builds one; --criu or $CRIU names it)");
+		sigcr::ktap::Report::skip_all(p.criu + " is missing (ci/guest/criu.sh builds one; --criu or $CRIU names it)");
 
 	sigcr::ktap::Report r(21);
 	char tmpl[] = "/tmp/sigcr-criu.XXXXXX";

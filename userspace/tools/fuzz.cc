@@ -41,21 +41,21 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
+#include "queue_model.h"
 #include "sigcr/sigcr.h"
+#include "support.h"
 #include "tool.h"
 
 namespace sigcr {
 namespace {
 
+using namespace support;
+using model::as_queued;
+using model::kKernelSiginfo;
+
 constexpr std::size_t kRecord = sizeof(RawSiginfo);
 constexpr int kMaxFds = 4;
 constexpr int kNsig = 64;
-// Bytes of a siginfo the kernel keeps (struct kernel_siginfo: three ints
-// and the union of fields, 48 bytes on 64-bit); of the rest of the 128,
-// the kernel refuses nonzero bytes when it does not know the layout, and
-// SFD_RAW returns zeros.
-static_assert(sizeof(void *) == 8, "the model has the 64-bit layout");
-constexpr std::size_t kKernelSiginfo = 48;
 
 // A record as a key for sets.
 std::string key(const RawSiginfo &r) { return std::string(reinterpret_cast<const char *>(r.bytes), sizeof(r.bytes)); }
@@ -63,8 +63,6 @@ std::string key(const RawSiginfo &r) { return std::string(reinterpret_cast<const
 using Rng = std::mt19937_64;
 
 bool reserved(int code) { return code >= 0 || code == SI_TKILL; }
-
-bool stop_class(int sig) { return sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU || sig == SIGSTOP; }
 
 // Signals the fuzzer queues: all but SIGKILL and SIGSTOP (which cannot be
 // blocked) and glibc's two internal ones.
@@ -75,57 +73,6 @@ int rt_sigprocmask_all()
 	std::uint64_t all = ~0ull & ~((1ull << (SIGKILL - 1)) | (1ull << (SIGSTOP - 1)));
 	return syscall(SYS_rt_sigprocmask, SIG_BLOCK, &all, nullptr, 8);
 }
-
-// The synchronous signals next_signal() hands out first.
-bool synchronous(int sig)
-{
-	return sig == SIGSEGV || sig == SIGBUS || sig == SIGILL || sig == SIGTRAP || sig == SIGFPE || sig == SIGSYS;
-}
-
-// One pending queue as the kernel keeps it: records in queue order, and
-// the set of pending signal numbers (a legacy signal may be pending once).
-struct ModelQueue {
-	std::deque<RawSiginfo> records;
-
-	bool pending(int sig) const
-	{
-		return std::any_of(records.begin(), records.end(), [&](const RawSiginfo &r) { return r.signo() == sig; });
-	}
-
-	// What __send_signal_locked() does with a queued siginfo: a legacy
-	// signal already pending is dropped.
-	void send(const RawSiginfo &r)
-	{
-		if (r.signo() < SIGRTMIN_KERNEL && pending(r.signo()))
-			return;
-		records.push_back(r);
-	}
-
-	void flush(int sig)
-	{
-		std::erase_if(records, [&](const RawSiginfo &r) { return r.signo() == sig; });
-	}
-
-	// What next_signal() and collect_signal() take for @mask, if any.
-	std::optional<std::deque<RawSiginfo>::iterator> next(std::uint64_t mask)
-	{
-		int best = 0;
-		for (const RawSiginfo &r : records) {
-			int s = r.signo();
-			if (!(mask & (1ull << (s - 1))))
-				continue;
-			bool better = !best || (synchronous(s) && !synchronous(best)) ||
-				      (synchronous(s) == synchronous(best) && s < best);
-			if (better)
-				best = s;
-		}
-		if (!best)
-			return std::nullopt;
-		return std::find_if(records.begin(), records.end(), [&](const RawSiginfo &r) { return r.signo() == best; });
-	}
-
-	static constexpr int SIGRTMIN_KERNEL = 32;
-};
 
 struct Fd {
 	UniqueFd fd;
@@ -252,14 +199,6 @@ private:
 
 	// The record the kernel keeps and SFD_RAW returns for @sent queued as
 	// @sig: the kernel_siginfo bytes, si_signo set, zeros after.
-	static RawSiginfo as_queued(const RawSiginfo &sent, int sig)
-	{
-		RawSiginfo r{};
-		std::memcpy(r.bytes, sent.bytes, kKernelSiginfo);
-		reinterpret_cast<siginfo_t *>(r.bytes)->si_signo = sig;
-		return r;
-	}
-
 	enum class Target { Process, Thread, Pidfd, PidfdThread };
 
 	// Send @info as @sig with the chosen syscall; returns 0 or errno.
@@ -315,22 +254,7 @@ private:
 		}
 		stats_.accepted_self++;
 		bool to_thread = how == Target::Thread || how == Target::PidfdThread;
-		queue_model(to_thread ? private_ : shared_, as_queued(info, sig));
-	}
-
-	// prepare_signal(): SIGCONT flushes stop signals, a stop signal
-	// flushes SIGCONT, in every queue of the process.
-	void queue_model(ModelQueue &q, const RawSiginfo &r)
-	{
-		const int sig = r.signo();
-		for (ModelQueue *m : {&shared_, &private_}) {
-			if (sig == SIGCONT)
-				for (int s : {SIGTSTP, SIGTTIN, SIGTTOU})
-					m->flush(s);
-			if (stop_class(sig))
-				m->flush(SIGCONT);
-		}
-		q.send(r);
+		model_.send(to_thread, as_queued(info, sig));
 	}
 
 	int thread_pidfd()
@@ -418,20 +342,6 @@ private:
 		fds_.push_back({UniqueFd(ret), kmask, flags & 0x70});
 	}
 
-	// The next record the model says @fd reads, and the queue it sits in.
-	std::optional<std::pair<ModelQueue *, std::deque<RawSiginfo>::iterator>> model_next(const Fd &fd)
-	{
-		const bool priv = (fd.mode & 0x20) || !(fd.mode & 0x40);
-		const bool group = (fd.mode & 0x40) || !(fd.mode & 0x20);
-		if (priv)
-			if (auto it = private_.next(fd.mask))
-				return std::make_pair(&private_, *it);
-		if (group)
-			if (auto it = shared_.next(fd.mask))
-				return std::make_pair(&shared_, *it);
-		return std::nullopt;
-	}
-
 	void read_some()
 	{
 		if (fds_.empty())
@@ -478,15 +388,13 @@ private:
 		// Take the model's records in order; each must match.
 		std::vector<RawSiginfo> want;
 		for (std::size_t i = 0; i < len / kRecord; i++) {
-			auto next = model_next(fd);
-			if (!next)
+			if (!model_.peek(fd.mode, fd.mask))
 				break;
 			if (i >= fit) {
 				more = true;
 				break;
 			}
-			want.push_back(*next->second);
-			next->first->records.erase(next->second);
+			want.push_back(*model_.take(fd.mode, fd.mask));
 		}
 		expect_n = want.size();
 		if (expect_n == 0) {
@@ -549,8 +457,7 @@ private:
 			if (fd.ok())
 				(void)read_all(fd.value().get());
 		}
-		shared_.records.clear();
-		private_.records.clear();
+		model_.clear();
 	}
 
 	// sigpending() and SigQ agree with the model.
@@ -561,7 +468,7 @@ private:
 		for (int s = 1; s <= kNsig; s++) {
 			if (!fuzzable(s))
 				continue;
-			bool model = shared_.pending(s) || private_.pending(s);
+			bool model = model_.pending(s);
 			if (sigismember(&set, s) != model) {
 				violation("sigpending() has signal " + std::to_string(s) + (model ? " missing" : " extra"));
 				return resync();
@@ -570,7 +477,7 @@ private:
 		// SigQ counts the queued signals of every process of this user,
 		// so another root process of the guest may hold one for a
 		// moment: only a difference that stays is a finding.
-		long want = baseline_ + static_cast<long>(shared_.records.size() + private_.records.size());
+		long want = baseline_ + static_cast<long>(model_.size());
 		long q = tool::sigq();
 		for (int retry = 0; q != want && retry < 10; retry++) {
 			std::this_thread::sleep_for(std::chrono::milliseconds(5));
@@ -627,7 +534,7 @@ private:
 	GuardedPages guard_none_, guard_ro_;
 	RawSiginfo good_[8];
 	std::vector<Fd> fds_;
-	ModelQueue shared_, private_;
+	model::Process model_;
 	std::map<std::pair<int, int>, long> victim_expected_;
 	std::set<std::string> victim_sent_;
 	std::vector<std::string> violations_;

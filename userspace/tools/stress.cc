@@ -41,6 +41,7 @@
 #include <sys/wait.h>
 
 #include "sigcr/sigcr.h"
+#include "support.h"
 #include "tool.h"
 
 namespace sigcr {
@@ -78,6 +79,7 @@ sigset_t stress_signals()
 }
 
 using tool::sigq;
+using namespace support;
 
 struct Options {
 	std::uint64_t signals, seconds, rlimit, seed, fail_usercopy;
@@ -157,12 +159,8 @@ void send_loop(int id, pid_t tgid, const pid_t *private_tids, std::uint64_t budg
 				sig = shared_sig(rng() % 2);
 			}
 		}
-		siginfo_t info{};
-		info.si_signo = sig;
-		info.si_code = spec.si_code;
-		info.si_pid = getpid();
-		info.si_uid = getuid();
-		info.si_value.sival_int = static_cast<int>((static_cast<std::uint32_t>(id) << kSeqBits) | seq);
+		const siginfo_t info = queued_siginfo(
+			sig, static_cast<int>((static_cast<std::uint32_t>(id) << kSeqBits) | seq), spec.si_code);
 		int ret = spec.to_private ? sys_rt_tgsigqueueinfo(tgid, tid, sig, info)
 					  : sys_rt_sigqueueinfo(tgid, sig, info);
 		if (ret == 0) {
@@ -407,11 +405,7 @@ private:
 bool check_rlimit(long baseline, long limit, std::string &why)
 {
 	const int sig = shared_sig(0);
-	siginfo_t info{};
-	info.si_signo = sig;
-	info.si_code = SI_QUEUE;
-	info.si_pid = getpid();
-	info.si_uid = getuid();
+	siginfo_t info = queued_siginfo(sig, 0);
 	int queued = 0, ret;
 	while ((ret = sys_rt_sigqueueinfo(getpid(), sig, info)) == 0 && queued <= limit)
 		info.si_value.sival_int = ++queued;
@@ -430,6 +424,196 @@ bool check_rlimit(long baseline, long limit, std::string &why)
 	       sigq() == baseline;
 }
 
+// One run: setup() (signal mask, rlimit, the rlimit check), start_readers(),
+// send() until the budget or the deadline, finish_reading(), verdict().
+class StressRun {
+public:
+	explicit StressRun(const Options &opt) : opt_(opt), tally_(opt.signals) {}
+
+	// False, after saying why, if the run cannot start.
+	bool setup(ktap::Report &report)
+	{
+		const sigset_t sigs = stress_signals();
+		if (int err = pthread_sigmask(SIG_BLOCK, &sigs, nullptr))
+			return error("pthread_sigmask", err);
+		rlimit lim{.rlim_cur = static_cast<rlim_t>(opt_.rlimit), .rlim_max = static_cast<rlim_t>(opt_.rlimit)};
+		if (setrlimit(RLIMIT_SIGPENDING, &lim))
+			return error("setrlimit(RLIMIT_SIGPENDING, " + std::to_string(opt_.rlimit) + ")", errno);
+		baseline_ = sigq();
+		std::string why;
+		report.check(check_rlimit(baseline_, opt_.rlimit, why),
+			     "full_rlimit_sigpending_is_eagain_and_loses_nothing", why);
+		void *mem = mmap(nullptr, sizeof(Shared), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+		if (mem == MAP_FAILED)
+			return error("mmap", errno);
+		sh_ = new (mem) Shared;
+		inject_ = fail_usercopy(opt_.fail_usercopy);
+		return true;
+	}
+
+	// The readers, each in a thread; returns once every one knows its tid.
+	void start_readers()
+	{
+		for (int i = 0; i < kReaders; i++)
+			readers_.push_back(std::make_unique<ReaderThread>(i, tally_, opt_.seed, stop_readers_, inject_));
+		for (int i = 0; i < kReaders; i++)
+			reader_threads_.emplace_back([this, i] { readers_[i]->run(tids_[i]); });
+		for (int i = 0; i < kReaders; i++) {
+			tids_[i].wait(0);
+			if (i >= kGroupReaders)
+				private_tids_[i - kGroupReaders] = tids_[i];
+		}
+	}
+
+	// The senders, threads of this process and children, until the
+	// budget is sent or the deadline passes; SigQ is sampled meanwhile.
+	void send()
+	{
+		const auto start = Clock::now();
+		const auto deadline = start + std::chrono::seconds(opt_.seconds);
+		std::vector<pid_t> children;
+		std::vector<std::jthread> threads;
+		const pid_t self = getpid();
+		for (int id = 0; id < kSenders; id++) {
+			auto loop = [this, id, self] {
+				send_loop(id, self, private_tids_, opt_.signals, opt_.seed, *sh_);
+			};
+			if (!kSenderSpecs[id].child) {
+				threads.emplace_back(loop);
+				continue;
+			}
+			pid_t pid = fork();
+			if (pid == 0) {
+				loop();
+				_exit(0);
+			}
+			if (pid < 0) {
+				error("fork", errno);
+				sh_->stop = true;
+				break;
+			}
+			children.push_back(pid);
+		}
+		// Each sender takes one number past the budget before it stops.
+		auto done = [&] { return sh_->taken.load() >= opt_.signals + kSenders || sh_->stop.load(); };
+		while (!done()) {
+			sample_sigq();
+			if (Clock::now() >= deadline)
+				sh_->stop = true;
+			std::this_thread::sleep_for(std::chrono::milliseconds(5));
+		}
+		for (pid_t pid : children)
+			waitpid(pid, nullptr, 0);
+		threads.clear();
+		send_seconds_ = std::chrono::duration<double>(Clock::now() - start).count();
+		for (auto &st : sh_->senders) {
+			sent_ += st.sent;
+			eagain_ += st.eagain;
+			send_errors_ += st.errors;
+			if (st.errors)
+				last_send_errno_ = st.last_errno;
+		}
+	}
+
+	// The readers get 30 s to catch up; what is still unread then is lost.
+	void finish_reading()
+	{
+		const auto deadline = Clock::now() + std::chrono::seconds(30);
+		while (tally_.records.load() < sent_ && Clock::now() < deadline) {
+			sample_sigq();
+			std::this_thread::sleep_for(std::chrono::milliseconds(5));
+		}
+		stop_readers_ = true;
+		reader_threads_.clear();
+		if (inject_)
+			fail_usercopy(0);
+	}
+
+	// The checks after the rlimit one, and the figures.
+	void verdict(ktap::Report &report)
+	{
+		// Anything left in the shared queue was never read.
+		auto rest = open_raw_signalfd(stress_signals(), kSfdGroup);
+		auto left = rest.ok() ? read_all(rest.value().get()) : Result<std::vector<RawSiginfo>>(rest.error());
+		const std::uint64_t leftover = left.ok() ? left.value().size() : 0;
+		const auto [distinct, beyond] = count_seen();
+		const std::uint64_t lost = sent_ - distinct;
+		const int last_errno = send_errors_ ? last_send_errno_ : tally_.last_errno.load();
+
+		char line[512];
+		std::snprintf(line, sizeof(line),
+			      "sent %" PRIu64 ", read %" PRIu64 " distinct, lost %" PRIu64 ", duplicated %" PRIu64
+			      ", never sent %" PRIu64 ", foreign %" PRIu64 ", left queued %" PRIu64 ", send errors %" PRIu64
+			      ", read errors %" PRIu64 " (last error: %s)",
+			      sent_, distinct, lost, tally_.duplicates.load(), beyond, tally_.foreign.load(), leftover,
+			      send_errors_, tally_.errors.load(), std::strerror(last_errno));
+		report.check(sent_ > 0 && lost == 0 && tally_.duplicates == 0 && beyond == 0 && tally_.foreign == 0 &&
+				     leftover == 0 && left.ok() && send_errors_ == 0 && tally_.errors == 0,
+			     "every_queued_signal_is_read_exactly_once", line);
+		report.check(tally_.misrouted == 0, "readers_see_only_their_queue",
+			     std::to_string(tally_.misrouted.load()) + " records from another queue");
+		report.check(tally_.out_of_order == 0, "private_queues_keep_each_senders_order",
+			     std::to_string(tally_.out_of_order.load()) + " records out of order");
+		const long bound = static_cast<long>(opt_.rlimit) + kReaders * kPutBackPerReader;
+		report.check(max_sigq_ <= bound, "sigq_stays_within_rlimit",
+			     "SigQ reached " + std::to_string(max_sigq_) + ", limit " + std::to_string(opt_.rlimit) +
+				     " plus one record put back per reader");
+		const long after = sigq();
+		report.check(after == baseline_, "sigq_returns_to_baseline",
+			     "SigQ " + std::to_string(after) + ", baseline " + std::to_string(baseline_));
+
+		ktap::note("stress figures: %" PRIu64 " signals sent in %.1f s (%" PRIu64 " refused with EAGAIN and retried), "
+			   "%" PRIu64 " read (%" PRIu64 " by read(2), %" PRIu64 " by io_uring), %" PRIu64
+			   " reads into faulting buffers (%" PRIu64 " EFAULT), %" PRIu64 " reads failed by fail_usercopy%s, %" PRIu64
+			   " SFD_PRIVATE io_uring reads moved to io-wq (EOPNOTSUPP), lost %" PRIu64 ", duplicated %" PRIu64
+			   ", max SigQ %ld",
+			   sent_, send_seconds_, eagain_, tally_.records.load(), tally_.by_read.load(), tally_.by_uring.load(),
+			   tally_.faulting_reads.load(), tally_.efaults.load(), tally_.injected.load(),
+			   inject_ ? "" : " (not in this kernel)", tally_.uring_punted.load(), lost, tally_.duplicates.load(),
+			   max_sigq_);
+	}
+
+private:
+	bool error(const std::string &what, int err)
+	{
+		std::fprintf(stderr, "sigcr_stress: %s: %s\n", what.c_str(), std::strerror(err));
+		return false;
+	}
+
+	void sample_sigq() { max_sigq_ = std::max(max_sigq_, sigq()); }
+
+	// Of the sequence numbers the readers saw: how many distinct ones
+	// each sender sent, and how many it never sent.
+	std::pair<std::uint64_t, std::uint64_t> count_seen() const
+	{
+		std::uint64_t distinct = 0, beyond = 0;
+		for (int id = 0; id < kSenders; id++) {
+			const std::uint64_t n = sh_->senders[id].sent;
+			for (std::uint64_t w = 0; w < tally_.words; w++) {
+				std::uint64_t bits = tally_.seen[id][w].load();
+				std::uint64_t valid = w * 64 + 64 <= n ? ~0ull : w * 64 >= n ? 0 : (1ull << (n - w * 64)) - 1;
+				distinct += __builtin_popcountll(bits & valid);
+				beyond += __builtin_popcountll(bits & ~valid);
+			}
+		}
+		return {distinct, beyond};
+	}
+
+	const Options &opt_;
+	Tally tally_;
+	Shared *sh_ = nullptr;
+	bool inject_ = false;
+	long baseline_ = 0, max_sigq_ = 0;
+	std::atomic<bool> stop_readers_{false};
+	std::vector<std::unique_ptr<ReaderThread>> readers_;
+	std::vector<std::jthread> reader_threads_;
+	std::atomic<pid_t> tids_[kReaders] = {};
+	pid_t private_tids_[kPrivateReaders] = {};
+	double send_seconds_ = 0;
+	std::uint64_t sent_ = 0, eagain_ = 0, send_errors_ = 0;
+	int last_send_errno_ = 0;
+};
+
 int run(const Options &opt)
 {
 	ktap::note("sigcr_stress: seed %" PRIu64 ", %" PRIu64 " signals or %" PRIu64 " s, RLIMIT_SIGPENDING %" PRIu64
@@ -437,151 +621,14 @@ int run(const Options &opt)
 		   opt.seed, opt.signals, opt.seconds, opt.rlimit, kSenders, kReaders);
 	if (!kernel_supports_raw_signalfd())
 		ktap::Report::skip_all("kernel lacks signalfd SFD_RAW/SFD_PRIVATE/SFD_GROUP");
-
-	const sigset_t sigs = stress_signals();
-	pthread_sigmask(SIG_BLOCK, &sigs, nullptr);
-	rlimit lim{.rlim_cur = static_cast<rlim_t>(opt.rlimit), .rlim_max = static_cast<rlim_t>(opt.rlimit)};
-	if (setrlimit(RLIMIT_SIGPENDING, &lim)) {
-		std::fprintf(stderr, "sigcr_stress: setrlimit(RLIMIT_SIGPENDING, %" PRIu64 "): %s\n", opt.rlimit, std::strerror(errno));
-		return 1;
-	}
-	const long baseline = sigq();
-
+	StressRun stress(opt);
 	ktap::Report report(6);
-	std::string why;
-	report.check(check_rlimit(baseline, opt.rlimit, why), "full_rlimit_sigpending_is_eagain_and_loses_nothing", why);
-
-	void *mem = mmap(nullptr, sizeof(Shared), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (mem == MAP_FAILED) {
-		std::fprintf(stderr, "sigcr_stress: mmap: %s\n", std::strerror(errno));
+	if (!stress.setup(report))
 		return 1;
-	}
-	Shared &sh = *new (mem) Shared;
-	Tally tally(opt.signals);
-	const bool inject = fail_usercopy(opt.fail_usercopy);
-	std::atomic<bool> stop_readers{false};
-
-	std::vector<std::unique_ptr<ReaderThread>> readers;
-	std::vector<std::jthread> reader_threads;
-	std::atomic<pid_t> tids[kReaders] = {};
-	for (int i = 0; i < kReaders; i++)
-		readers.push_back(std::make_unique<ReaderThread>(i, tally, opt.seed, stop_readers, inject));
-	for (int i = 0; i < kReaders; i++)
-		reader_threads.emplace_back([&, i] { readers[i]->run(tids[i]); });
-	pid_t private_tids[kPrivateReaders];
-	for (int i = 0; i < kReaders; i++) {
-		tids[i].wait(0);
-		if (i >= kGroupReaders)
-			private_tids[i - kGroupReaders] = tids[i];
-	}
-
-	const auto start = Clock::now();
-	const auto deadline = start + std::chrono::seconds(opt.seconds);
-	std::vector<pid_t> children;
-	std::vector<std::jthread> sender_threads;
-	const pid_t self = getpid();
-	for (int id = 0; id < kSenders; id++) {
-		auto loop = [&, id] { send_loop(id, self, private_tids, opt.signals, opt.seed, sh); };
-		if (!kSenderSpecs[id].child) {
-			sender_threads.emplace_back(loop);
-			continue;
-		}
-		pid_t pid = fork();
-		if (pid == 0) {
-			loop();
-			_exit(0);
-		}
-		if (pid < 0) {
-			std::fprintf(stderr, "sigcr_stress: fork: %s\n", std::strerror(errno));
-			sh.stop = true;
-			break;
-		}
-		children.push_back(pid);
-	}
-
-	// Watch SigQ while the senders run, and stop them at the deadline.
-	long max_sigq = 0;
-	auto sample = [&] { max_sigq = std::max(max_sigq, sigq()); };
-	// Each sender takes one number past the budget before it stops.
-	auto senders_done = [&] { return sh.taken.load() >= opt.signals + kSenders || sh.stop.load(); };
-	while (!senders_done()) {
-		sample();
-		if (Clock::now() >= deadline)
-			sh.stop = true;
-		std::this_thread::sleep_for(std::chrono::milliseconds(5));
-	}
-	for (pid_t pid : children)
-		waitpid(pid, nullptr, 0);
-	sender_threads.clear();
-	const double send_seconds = std::chrono::duration<double>(Clock::now() - start).count();
-
-	std::uint64_t sent = 0, eagain = 0, send_errors = 0;
-	int last_errno = tally.last_errno;
-	for (auto &st : sh.senders) {
-		sent += st.sent;
-		eagain += st.eagain;
-		send_errors += st.errors;
-		if (st.errors)
-			last_errno = st.last_errno;
-	}
-	// The readers get 30 s to catch up; what is still unread then is lost.
-	const auto drain_deadline = Clock::now() + std::chrono::seconds(30);
-	while (tally.records.load() < sent && Clock::now() < drain_deadline) {
-		sample();
-		std::this_thread::sleep_for(std::chrono::milliseconds(5));
-	}
-	stop_readers = true;
-	reader_threads.clear();
-	if (inject)
-		fail_usercopy(0);
-
-	// Anything left in the shared queue was never read.
-	auto rest = open_raw_signalfd(sigs, kSfdGroup);
-	auto left = rest.ok() ? read_all(rest.value().get()) : Result<std::vector<RawSiginfo>>(rest.error());
-	const std::uint64_t leftover = left.ok() ? left.value().size() : 0;
-
-	std::uint64_t distinct = 0, beyond = 0;
-	for (int id = 0; id < kSenders; id++) {
-		const std::uint64_t n = sh.senders[id].sent;
-		for (std::uint64_t w = 0; w < tally.words; w++) {
-			std::uint64_t bits = tally.seen[id][w].load();
-			std::uint64_t valid = w * 64 + 64 <= n ? ~0ull : w * 64 >= n ? 0 : (1ull << (n - w * 64)) - 1;
-			distinct += __builtin_popcountll(bits & valid);
-			beyond += __builtin_popcountll(bits & ~valid);
-		}
-	}
-	const std::uint64_t lost = sent - distinct;
-
-	char line[512];
-	std::snprintf(line, sizeof(line),
-		      "sent %" PRIu64 ", read %" PRIu64 " distinct, lost %" PRIu64 ", duplicated %" PRIu64
-		      ", never sent %" PRIu64 ", foreign %" PRIu64 ", left queued %" PRIu64 ", send errors %" PRIu64
-		      ", read errors %" PRIu64 " (last error: %s)",
-		      sent, distinct, lost, tally.duplicates.load(), beyond, tally.foreign.load(), leftover, send_errors,
-		      tally.errors.load(), std::strerror(last_errno));
-	report.check(sent > 0 && lost == 0 && tally.duplicates == 0 && beyond == 0 && tally.foreign == 0 && leftover == 0 &&
-			     left.ok() && send_errors == 0 && tally.errors == 0,
-		     "every_queued_signal_is_read_exactly_once", line);
-	report.check(tally.misrouted == 0, "readers_see_only_their_queue",
-		     std::to_string(tally.misrouted.load()) + " records from another queue");
-	report.check(tally.out_of_order == 0, "private_queues_keep_each_senders_order",
-		     std::to_string(tally.out_of_order.load()) + " records out of order");
-	const long bound = static_cast<long>(opt.rlimit) + kReaders * kPutBackPerReader;
-	report.check(max_sigq <= bound, "sigq_stays_within_rlimit",
-		     "SigQ reached " + std::to_string(max_sigq) + ", limit " + std::to_string(opt.rlimit) +
-			     " plus one record put back per reader");
-	const long after = sigq();
-	report.check(after == baseline, "sigq_returns_to_baseline",
-		     "SigQ " + std::to_string(after) + ", baseline " + std::to_string(baseline));
-
-	ktap::note("stress figures: %" PRIu64 " signals sent in %.1f s (%" PRIu64 " refused with EAGAIN and retried), "
-		   "%" PRIu64 " read (%" PRIu64 " by read(2), %" PRIu64 " by io_uring), %" PRIu64
-		   " reads into faulting buffers (%" PRIu64 " EFAULT), %" PRIu64 " reads failed by fail_usercopy%s, %" PRIu64
-		   " SFD_PRIVATE io_uring reads moved to io-wq (EOPNOTSUPP), lost %" PRIu64 ", duplicated %" PRIu64
-		   ", max SigQ %ld",
-		   sent, send_seconds, eagain, tally.records.load(), tally.by_read.load(), tally.by_uring.load(),
-		   tally.faulting_reads.load(), tally.efaults.load(), tally.injected.load(),
-		   inject ? "" : " (not in this kernel)", tally.uring_punted.load(), lost, tally.duplicates.load(), max_sigq);
+	stress.start_readers();
+	stress.send();
+	stress.finish_reading();
+	stress.verdict(report);
 	return report.exit_status();
 }
 

@@ -80,13 +80,4 @@ Status restore_thread(const ProcessDump &dump, pid_t dumped_tid);
 std::vector<std::uint8_t> serialize(const ProcessDump &dump);
 Result<ProcessDump> parse(std::span<const std::uint8_t> image);
 
-// Raw syscalls, so callers need not depend on libc knowing them.
-int sys_signalfd4(int ufd, const sigset_t &mask, int flags);
-int sys_rt_sigqueueinfo(pid_t tgid, int sig, const siginfo_t &info);
-int sys_rt_tgsigqueueinfo(pid_t tgid, pid_t tid, int sig, const siginfo_t &info);
-int sys_pidfd_open(pid_t pid, unsigned int flags);
-int sys_pidfd_send_signal(int pidfd, int sig, const siginfo_t &info, unsigned int flags);
-int sys_rt_sigtimedwait_now(const sigset_t &mask, siginfo_t &info);
-pid_t sys_gettid();
-
 }  // namespace sigcr
