@@ -4,7 +4,7 @@
 ARCH ?= x86_64
 export INJECT VERBOSE GUEST_TIMEOUT QEMU_KVM SLOW DEBUG VNG
 
-.PHONY: help setup tree kernel headers tests userspace-host initramfs run run-base run-vng vng run-debug check-series test check bench \
+.PHONY: help setup tree kernel tests userspace-host initramfs run run-base run-vng vng run-debug check-series test check bench \
 	export-patches send-ready man-pages export-man-pages reset-tree clean distclean
 
 help: ## List the targets
@@ -19,24 +19,25 @@ help: ## List the targets
 setup: ## Install the Debian packages the project needs (idempotent)
 	@ci/setup.sh
 
+# The steps "make run" takes (ci/run-arch.sh), one target each, in its
+# order; each step's script says which earlier one is missing.
 tree: ## Unpack the pinned kernel source into build/src and apply patches/
 	@kernel/tree.sh prepare
 
-kernel: tree ## Configure and build the kernel for ARCH (VNG=1: virtme-ng variant)
+kernel: ## The tree, then ARCH's kernel and its UAPI headers (VNG=1: virtme-ng variant)
+	@kernel/tree.sh prepare
 	@kernel/build.sh $(ARCH) $(if $(filter 1,$(VNG)),vng)
 
-headers: kernel ## Install ARCH's UAPI headers into build/ARCH/headers
-
-tests: ## Build the guest's test programs for ARCH (kselftests, smoke, C++ suite)
+tests: ## Build the guest's test programs for ARCH against its headers (kselftests, smoke, C++)
 	@selftests/build.sh $(ARCH)
 	@userspace/build.sh $(ARCH)
+
+initramfs: ## Pack ARCH's guest initramfs from the built tests
+	@ci/guest/initramfs.sh $(ARCH)
 
 userspace-host: ## Build the C++ suite for x86_64 and run it on this host's kernel
 	@userspace/build.sh x86_64
 	@build/x86_64/tests/userspace/sigcr_test
-
-initramfs: tests ## Build ARCH's guest initramfs
-	@ci/initramfs.sh $(ARCH)
 
 run: setup ## Build and boot the ARCH kernel, run every suite, show the results
 	@ci/run-arch.sh $(ARCH)
@@ -45,10 +46,10 @@ run-base: setup ## Boot the pristine base kernel with the series' tests (they sk
 	@ci/run-arch.sh $(ARCH) base
 
 vng: setup ## A shell in the virtme-ng guest of the ARCH kernel (vng variant), on this host's userland
-	@ci/vng.sh shell $(ARCH)
+	@ci/guest/vng.sh shell $(ARCH)
 
 run-vng: setup ## Boot the vng variant with virtme-ng, run the kselftests and the CRIU checks
-	@ci/vng.sh run $(ARCH)
+	@ci/run-arch.sh $(ARCH) vng
 
 run-debug: setup ## Boot the ARCH kernel with KASAN, UBSAN, lockdep & co. (debug.config), run every suite
 	@ci/run-arch.sh $(ARCH) debug
@@ -60,10 +61,10 @@ test: ## What CI runs: host checks, both arches, x86_64 under virtme-ng (kselfte
 	@ci/test.sh
 
 bench: setup ## Dump benchmark, both arches (TCG wall time, ratios only): build/bench/ (table, CSV, SVG)
-	@ci/bench.sh
+	@ci/bench/bench.sh
 
-check: ## Host-side checks only (no kernel build)
-	@python3 ci/test_ktap.py
+check: ## The judge's own tests (no kernel build)
+	@python3 ci/judge/test_ktap.py
 
 export-patches: ## Write the tree's commits on base back into patches/
 	@kernel/tree.sh export
@@ -82,7 +83,8 @@ reset-tree: ## Drop the tree's local commits and edits, re-apply patches/
 	@kernel/tree.sh reset
 
 clean: ## Remove build output but keep the kernel tree and ccache
-	rm -rf build/x86_64* build/arm64* build/*-counts
+	@bash -c 'top=$$PWD; . kernel/lib.sh; . kernel/arch.sh; \
+		for a in $$ARCHES_ALL; do rm -rf build/$$a build/$$a-*; done; rm -f build/*-counts'
 
 distclean: ## Remove everything under build/
 	rm -rf build

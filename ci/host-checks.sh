@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # Checks that need no guest: the KTAP judge's own tests, checkpatch.pl
-# --strict on every patch (checkpatch_report() in ci/lib.sh), patches/ being exactly what the kernel tree
-# exports, and make send-ready refusing the placeholder identity and
-# signing with a real one. Prints one KTAP-style line per check and writes
+# --strict on every patch (checkpatch_series in kernel/lib.sh), patches/
+# being exactly what the kernel tree exports, make send-ready refusing the
+# placeholder identity and signing with a real one, and the man-pages
+# patches. Prints one KTAP-style line per check and writes
 # build/host-counts ("passed failed skipped").
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-. "$top/ci/lib.sh"
-src=$top/build/src
+. "$top/kernel/lib.sh"
 pass=0 fail=0 skip=0
 
 result() { # ok name [detail]
@@ -21,25 +21,19 @@ result() { # ok name [detail]
 
 judge() {
 	local counts=$top/build/ktap-counts p f s
-	python3 "$top/ci/test_ktap.py" --counts "$counts" 2>&1 | tail -n 1 | sed 's/^/  /' || true
+	python3 "$top/ci/judge/test_ktap.py" --counts "$counts" 2>&1 | tail -n 1 | sed 's/^/  /' || true
 	read -r p f s < "$counts" 2>/dev/null || { p=0 f=1; }
 	pass=$((pass + p)) fail=$((fail + f))
 	echo "  $([ "$f" = 0 ] && echo "ok  " || echo FAIL) host/ktap-judge: $p passed, $f failed"
 }
 
-checkpatch() {
-	local p report
-	for p in "$top"/patches/0*.patch; do
-		[ -e "$p" ] || continue
-		[ "$(basename "$p")" = 0000-cover-letter.patch ] && continue
-		report=$(checkpatch_report "$src" "$p")
-		[ -z "$report" ] || echo "$report" | sed 's/^/    /'
-		result "$([ -z "$report" ] && echo 0 || echo 1)" "checkpatch --strict $(basename "$p")"
-	done
+checkpatch_one() { # PATCH REPORT
+	[ -z "$2" ] || echo "$2" | sed 's/^/    /'
+	result "$([ -z "$2" ] && echo 0 || echo 1)" "checkpatch --strict $(basename "$1")"
 }
 
 judge
-checkpatch
+checkpatch_series checkpatch_one
 "$top/kernel/tree.sh" verify >"$top/build/verify.log" 2>&1 && rc=0 || rc=$?
 if [ "$rc" = 4 ]; then
 	# A fallback base (kernel/tree.sh fetch): nothing to compare against.

@@ -1,23 +1,35 @@
 #!/usr/bin/env bash
-# Build and boot the patched kernel for one architecture, run every suite in
-# the guest and judge the result.
+# One guest run: build the kernel for one architecture (and a variant of
+# it), the guest's tests against its headers, boot it, run the suites of
+# ci/suites meant for it and judge the result. Each step says what it does
+# and how long it took.
 #
-#   run-arch.sh ARCH        INJECT=fail|suitehang|hang|warn breaks the run
+#   run-arch.sh ARCH        the series in the busybox guest under QEMU;
+#                           INJECT=fail|suitehang|hang|warn breaks the run
 #                           on purpose; VERBOSE=1 shows the whole console.
-#   run-arch.sh ARCH base   boots the pristine base kernel (a worktree of
+#   run-arch.sh ARCH base   the pristine base kernel (a worktree of
 #                           build/src at tag base) with the series' tests.
-#   run-arch.sh ARCH debug  boots the series built with kernel/configs/
+#   run-arch.sh ARCH debug  the series built with kernel/configs/
 #                           debug.config (KASAN, UBSAN, lockdep, ...); its
 #                           suites get SLOW (default 4) times their timeouts.
-# Writes BUILD/counts ("passed failed skipped"); exits 1 on failure.
+#   run-arch.sh ARCH vng    the series' virtme-ng variant, booted by
+#                           virtme-ng on this host's userland, with the
+#                           CRIU ci/guest/criu.sh builds (ci/guest/vng.sh).
+# Writes build/ARCH[-VARIANT]/counts ("passed failed skipped"); exits 1 on
+# failure.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-. "$top/ci/lib.sh"
-arch=${1:?usage: run-arch.sh ARCH [base]}
+. "$top/kernel/lib.sh"
+. "$top/kernel/arch.sh"
+. "$top/kernel/versions.sh"
+. "$top/ci/guest/lib.sh"
+arch=${1:?usage: run-arch.sh ARCH [base|debug|vng]}
 variant=${2:-}
-export KERNEL_OUT=$top/build/$arch${variant:+-$variant}
+arch_load "$arch" "$variant"
+export KERNEL_OUT=$OUT
 name=$arch${variant:+-$variant}
+suites=${SUITES:-$top/ci/suites}
 
 # The guest's report, without the boot log and dmesg (both stay in
 # the console log).
@@ -25,7 +37,7 @@ show_report() {
 	if [ "${VERBOSE:-0}" = 1 ]; then cat; return; fi
 	awk '/^@@@ guest results begin/ { on = 1; next }
 	     /^@@@ dmesg begin/ { on = 0 }
-	     /^ci\/qemu.sh:/ { print; next }
+	     /^ci\/guest\/qemu.sh:/ { print; next }
 	     on && !/^    #/ { print; fflush() }'
 }
 
@@ -34,12 +46,13 @@ if [ "$variant" = debug ]; then
 	slow=${SLOW:-4}
 	export GUEST_TIMEOUT=${GUEST_TIMEOUT:-$((900 * slow))}
 fi
-boot() { "$top/ci/qemu.sh" "$arch" ${INJECT:+inject=$INJECT} slow=$slow | show_report; }
+boot() { "$top/ci/guest/qemu.sh" "$arch" ${INJECT:+inject=$INJECT} slow=$slow | show_report; }
 
 base_kernel() { KERNEL_SRC=$top/build/src-base "$top/kernel/build.sh" "$arch" base; }
 
-rm -f "$KERNEL_OUT/counts"
+rm -f "$OUT/counts"
 step "kernel tree (build/src)" "$top/kernel/tree.sh" prepare
+# The tests are built against the plain kernel's headers.
 step "kernel $arch (build/$arch/linux)" "$top/kernel/build.sh" "$arch"
 case $variant in
 base)
@@ -50,8 +63,15 @@ base)
 esac
 step "guest tests $arch (build/$arch/tests)" "$top/selftests/build.sh" "$arch"
 step "C++ suite $arch (build/$arch/userspace)" "$top/userspace/build.sh" "$arch"
-step "initramfs $name" "$top/ci/initramfs.sh" "$arch"
-step "boot $name in QEMU${INJECT:+ (inject=$INJECT)}" boot
+if [ "$variant" = vng ]; then
+	step "virtme-ng $VNG_VERSION (build/vng)" "$top/ci/guest/vng.sh" fetch
+	step "criu $CRIU_VERSION (build/criu)" "$top/ci/guest/criu.sh"
+	guest_suites "$arch" vng < "$suites" > "$OUT/suites"
+	step "boot $name with virtme-ng" "$top/ci/guest/vng.sh" boot "$arch"
+else
+	step "initramfs $name" "$top/ci/guest/initramfs.sh" "$arch" "$variant"
+	step "boot $name in QEMU${INJECT:+ (inject=$INJECT)}" boot
+fi
 echo "==> results $name"
-python3 "$top/ci/ktap.py" "$KERNEL_OUT/console.log" --name "$name" --counts "$KERNEL_OUT/counts" \
-	--known "$top/ci/known-failures" $([ "$variant" = base ] || echo --own "${SUITES:-$top/ci/suites}")
+python3 "$top/ci/judge/ktap.py" "$OUT/console.log" --name "$name" --counts "$OUT/counts" \
+	--known "$top/ci/judge/known-failures" $([ "$variant" = base ] || echo --own "$suites")

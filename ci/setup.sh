@@ -1,29 +1,40 @@
 #!/usr/bin/env bash
 # Install the Debian packages the build, the guests and the tests need.
-# Idempotent: installs only what is missing and says what that is.
+# Idempotent: installs only what is missing and says what that is. Each
+# architecture's compilers, QEMU and libraries come from its entry in
+# kernel/arch.sh.
 set -euo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+. "$top/kernel/lib.sh"
+. "$top/kernel/arch.sh"
 
 host_pkgs=(
 	build-essential flex bison bc libelf-dev libssl-dev cpio ccache perl
 	python3 python3-ply python3-git rsync git xz-utils
-	gcc-aarch64-linux-gnu g++-aarch64-linux-gnu
-	# 32-bit test programs: these bring their own libc, unlike multiarch.
-	g++-i686-linux-gnu g++-arm-linux-gnueabihf
-	qemu-system-x86 qemu-system-arm
 	busybox-static
 	cmake libgtest-dev liburing-dev sparse
 	# man-pages lint (groff comes with man-db)
 	mandoc groff-base
-	# virtme-ng (unpacked from trixie's .deb by ci/vng.sh) runs on these;
+	# virtme-ng (unpacked from trixie's .deb by ci/guest/vng.sh) runs on these;
 	# its guest runs the host's udevd.
 	python3-requests python3-argcomplete python3-pkg-resources udev
-	# CRIU, built by ci/criu.sh for the virtme-ng guest.
+	# CRIU, built by ci/guest/criu.sh for the virtme-ng guest.
 	libprotobuf-dev libprotobuf-c-dev protobuf-c-compiler protobuf-compiler
 	python3-protobuf pkg-config libbsd-dev libnftables-dev libcap-dev
 	libnl-3-dev libnet1-dev libaio-dev libgnutls28-dev libdrm-dev uuid-dev
 	iproute2 wget
 )
-arm64_pkgs=(libgtest-dev:arm64 liburing-dev:arm64 libc6-dev:arm64)
+foreign_archs=()
+foreign_pkgs=()
+for arch in $ARCHES_ALL; do
+	arch_load "$arch"
+	# shellcheck disable=SC2206 # a list of package names
+	host_pkgs+=($ARCH_HOST_PACKAGES)
+	[ -n "$ARCH_FOREIGN" ] || continue
+	foreign_archs+=("$ARCH_FOREIGN")
+	for p in $ARCH_FOREIGN_PACKAGES; do foreign_pkgs+=("$p:$ARCH_FOREIGN"); done
+done
 
 missing() {
 	local p name
@@ -39,14 +50,15 @@ sudo_if_needed() {
 }
 
 main() {
-	local need updated=0
-	if ! dpkg --print-foreign-architectures | grep -qx arm64; then
-		echo "setup: adding dpkg architecture arm64 (for arm64 static libraries)"
-		sudo_if_needed dpkg --add-architecture arm64
-		sudo_if_needed apt-get update -q
+	local need updated=0 a
+	for a in "${foreign_archs[@]}"; do
+		dpkg --print-foreign-architectures | grep -qx "$a" && continue
+		echo "setup: adding dpkg architecture $a (for $a static libraries)"
+		sudo_if_needed dpkg --add-architecture "$a"
 		updated=1
-	fi
-	mapfile -t need < <(missing "${host_pkgs[@]}" "${arm64_pkgs[@]}")
+	done
+	[ "$updated" = 0 ] || sudo_if_needed apt-get update -q
+	mapfile -t need < <(missing "${host_pkgs[@]}" "${foreign_pkgs[@]}")
 	if [ "${#need[@]}" -eq 0 ]; then
 		echo "setup: all packages present"
 		return 0

@@ -7,8 +7,9 @@
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-. "$top/ci/lib.sh"
-arches=${ARCHES:-x86_64 arm64}
+. "$top/kernel/lib.sh"
+. "$top/kernel/arch.sh"
+arches=${ARCHES:-$ARCHES_ALL}
 mkdir -p "$top/build"
 
 rm -f "$top/build/host-counts"
@@ -24,15 +25,12 @@ runs=($arches)
 counts=("$top/build/host-counts")
 for run in "${runs[@]}"; do
 	read -r arch variant <<< "$run"
+	arch_load "$arch" "$variant"
 	name=$arch${variant:+-$variant}
-	if [ "$variant" = vng ]; then
-		step "run $name (virtme-ng)" "$top/ci/vng.sh" run "$arch" || failed+=("run $name")
-	else
-		step "run $name" "$top/ci/run-arch.sh" "$arch" $variant || failed+=("run $name")
-	fi
-	mkdir -p "$top/build/$name"
-	[ -f "$top/build/$name/counts" ] || echo "0 1 0" > "$top/build/$name/counts"
-	counts+=("$top/build/$name/counts")
+	step "run $name" "$top/ci/run-arch.sh" "$arch" $variant || failed+=("run $name")
+	mkdir -p "$OUT"
+	[ -f "$OUT/counts" ] || echo "0 1 0" > "$OUT/counts"
+	counts+=("$OUT/counts")
 done
 
 read -r p f s < <(cat "${counts[@]}" | awk '{ p += $1; f += $2; s += $3 } END { print p, f, s }')

@@ -12,13 +12,16 @@
 # ARCH.config, the variant's fragments, and the config file of each
 # kselftest collection ci/suites runs.
 # Output: build/ARCH[-VARIANT]/linux (objects, kernel image) and
-# build/ARCH[-VARIANT]/headers/include (UAPI headers for userspace; on
-# arm64 also headers32/include, arm's, for AArch32 programs).
+# build/ARCH[-VARIANT]/headers/include (UAPI headers for userspace; where
+# the compat build's kbuild ARCH differs, as arm64's, also
+# headers-compat/include: kernel/arch.sh).
 # A variant adds kernel/configs/VARIANT.config and VARIANT-ARCH.config
 # where they exist; KERNEL_SRC picks another tree (build/src by default).
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
+. "$top/kernel/lib.sh"
+. "$top/kernel/arch.sh"
 src=${KERNEL_SRC:-$top/build/src}
 arch=${1:?usage: build.sh ARCH [VARIANT] [-- MAKE-ARGS...]}
 shift
@@ -27,21 +30,10 @@ if [ $# -gt 0 ] && [ "$1" != -- ]; then variant=$1; shift; fi
 make_args=()
 if [ "${1:-}" = -- ]; then shift; make_args=("$@"); fi
 configs=$top/kernel/configs
+arch_load "$arch" "$variant"
 
-die() { echo "kernel/build.sh: $*" >&2; exit 1; }
-
-# ccache hashes paths under the checkout relative to the build directory,
-# so a fresh clone (as CI makes) hits the cache a previous clone filled.
-export CCACHE_BASEDIR=$top
-
-case $arch in
-x86_64) karch=x86 cross= image=arch/x86/boot/bzImage target=bzImage ;;
-arm64) karch=arm64 cross=aarch64-linux-gnu- image=arch/arm64/boot/Image target=Image ;;
-*) die "unknown ARCH '$arch' (x86_64 or arm64)" ;;
-esac
-
-out=$top/build/$arch${variant:+-$variant}
-obj=$out/linux
+out=$OUT
+obj=$OBJ
 frags=("$configs/common.config" "$configs/$arch.config")
 for f in "$configs/$variant.config" "$configs/$variant-$arch.config"; do
 	if [ -n "$variant" ] && [ -f "$f" ]; then frags+=("$f"); fi
@@ -68,8 +60,8 @@ ksft_configs() {
 }
 
 kmake() {
-	make -s -C "$src" O="$obj" ARCH="$karch" CROSS_COMPILE="$cross" \
-		CC="ccache ${cross}gcc" HOSTCC="ccache gcc" "$@"
+	make -s -C "$src" O="$obj" ARCH="$ARCH_KERNEL" CROSS_COMPILE="$ARCH_CROSS" \
+		CC="ccache ${ARCH_CROSS}gcc" HOSTCC="ccache gcc" "$@"
 }
 
 # Every option a fragment asks for must be in the final .config as asked.
@@ -107,7 +99,7 @@ configure() {
 	echo "kernel/build.sh: configuring $arch: tinyconfig + $(for f in "${frags[@]}"; do printf '%s ' "$(basename "$f")"; done)"
 	mkdir -p "$obj"
 	kmake tinyconfig >/dev/null
-	ARCH=$karch CROSS_COMPILE=$cross "$src/scripts/kconfig/merge_config.sh" \
+	ARCH=$ARCH_KERNEL CROSS_COMPILE=$ARCH_CROSS "$src/scripts/kconfig/merge_config.sh" \
 		-m -O "$obj" "$obj/.config" "${frags[@]}" >/dev/null
 	kmake olddefconfig >/dev/null
 	check_config
@@ -115,14 +107,13 @@ configure() {
 }
 
 build() {
-	kmake -j"$(nproc)" "$target"
-	ln -sf "linux/$image" "$out/kernel"
+	kmake -j"$(nproc)" "$ARCH_IMAGE_TARGET"
+	ln -sf "linux/$ARCH_IMAGE" "$out/kernel"
 	kmake headers_install INSTALL_HDR_PATH="$out/headers" >/dev/null
-	# arm64's asm/ headers are not bi-arch like x86's: AArch32 test
-	# programs need arm's, from the same tree.
-	if [ "$arch" = arm64 ]; then
-		make -s -C "$src" O="$out/headers32-obj" ARCH=arm \
-			headers_install INSTALL_HDR_PATH="$out/headers32" >/dev/null
+	# The compat programs' headers, where they are not the same.
+	if [ "$ARCH_COMPAT_KERNEL" != "$ARCH_KERNEL" ]; then
+		make -s -C "$src" O="$out/headers-compat-obj" ARCH="$ARCH_COMPAT_KERNEL" \
+			headers_install INSTALL_HDR_PATH="$out/headers-compat" >/dev/null
 	fi
 }
 

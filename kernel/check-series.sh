@@ -2,7 +2,7 @@
 # Check the series as a reviewer's build bot would:
 #   - checkpatch.pl --strict reports nothing on any patch in patches/, and
 #     every file a patch adds has a MAINTAINERS entry (checkpatch_report()
-#     in ci/lib.sh);
+#     in kernel/lib.sh);
 #   - every commit from base to the tip builds on x86_64 and arm64;
 #   - sparse (C=2; built by kernel/sparse.sh, since Debian 12's is too old
 #     for 7.3) and W=1 report nothing in the kernel files the series
@@ -11,26 +11,22 @@
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-. "$top/ci/lib.sh"
+. "$top/kernel/lib.sh"
+. "$top/kernel/arch.sh"
 src=$top/build/src
 out=$top/build/series-check
-arches=${ARCHES:-x86_64 arm64}
+arches=${ARCHES:-$ARCHES_ALL}
 
-die() { echo "kernel/check-series.sh: $*" >&2; exit 1; }
 g() { git -C "$src" "$@"; }
 
+checkpatch_bad=0
+checkpatch_one() { # PATCH REPORT
+	[ -z "$2" ] || { echo "$2"; checkpatch_bad=1; }
+	echo "checkpatch --strict: $(basename "$1"): $([ -z "$2" ] && echo clean || echo REPORTS)"
+}
 checkpatch() {
-	local p bad=0 report
-	for p in "$top"/patches/0*.patch; do
-		[ "$(basename "$p")" = 0000-cover-letter.patch ] && continue
-		report=$(checkpatch_report "$src" "$p")
-		if [ -n "$report" ]; then
-			echo "$report"
-			bad=1
-		fi
-		echo "checkpatch --strict: $(basename "$p"): $([ -z "$report" ] && echo clean || echo REPORTS)"
-	done
-	return "$bad"
+	checkpatch_series checkpatch_one
+	return "$checkpatch_bad"
 }
 
 build_all() {
@@ -45,13 +41,13 @@ build_all() {
 # second instance of a message is.
 # Each arch checks the touched files it builds: not another arch's.
 findings() { # label
-	local arch karch o own
+	local arch o own
 	for arch in $arches; do
-		case $arch in x86_64) karch=x86 ;; *) karch=$arch ;; esac
+		arch_load "$arch"
 		own=()
 		for o in "${objs[@]}"; do
 			case $o in
-			arch/"$karch"/*) own+=("$o") ;;
+			arch/"$ARCH_KERNEL"/*) own+=("$o") ;;
 			arch/*) ;;
 			*) own+=("$o") ;;
 			esac

@@ -1,7 +1,41 @@
-# Helpers shared by kernel/tree.sh (the kernel base and series) and
-# kernel/man-pages.sh (the man pages and their patches), which define
-# $top and die().
+# Shell helpers for every script of the project (kernel/, selftests/,
+# userspace/, ci/), which sets $top, the checkout, and then sources this:
+#   die, step        an error that names the script; a step that says what
+#                    it is doing and how long it took
+#   git_build        git with the identity of the trees' own commits
+#   papt, deb_*      Debian packages fetched with a private apt
+#                    configuration, never installed
+#   checkpatch_*     checkpatch.pl --strict on the series
+# kernel/arch.sh (the architectures) and kernel/versions.sh (the pinned
+# inputs) are the project's two tables, sourced beside it.
 # shellcheck shell=bash
+# shellcheck disable=SC2154 # $top is the sourcing script's
+
+# ccache hashes paths under the checkout relative to the build directory,
+# so a fresh clone (as CI makes) hits the cache a previous clone filled.
+export CCACHE_BASEDIR=$top
+
+# die MESSAGE: "SCRIPT: MESSAGE" on stderr (SCRIPT relative to the
+# checkout, e.g. kernel/tree.sh), exit 1.
+die() {
+	echo "${0#"$top"/}: $*" >&2
+	exit 1
+}
+
+# step "what" command args...: prints "==> what", runs, prints the time.
+step() {
+	local what=$1 start rc
+	shift
+	echo "==> $what"
+	start=$(date +%s.%N)
+	set +e
+	"$@"
+	rc=$?
+	set -e
+	printf '<== %s: %s in %.1fs\n' "$what" "$([ "$rc" = 0 ] && echo done || echo "FAILED (exit $rc)")" \
+		"$(echo "$(date +%s.%N) - $start" | bc)"
+	return "$rc"
+}
 
 # git -C DIR, with the identity of the trees' own commits (the unpacked
 # base, git am's committer); the patches keep their authors.
@@ -59,4 +93,34 @@ deb_source() { # SUITE PACKAGE VERSION DIR
 		die "apt-get source $2=$3 from $1 failed"
 	(cd "$4" && dpkg-source -x --no-check "$2_${3#*:}.dsc" src >/dev/null) ||
 		die "dpkg-source -x $2_$3 failed"
+}
+
+# checkpatch_report SRC PATCH: what checkpatch.pl --strict says of PATCH
+# in the tree SRC; nothing if it is clean. checkpatch warns about every
+# added file ("does MAINTAINERS need updating?") unless the patch itself
+# touches MAINTAINERS. Check what it asks instead: every file a patch adds
+# must be in a MAINTAINERS entry with a maintainer (THE REST does not
+# count).
+checkpatch_report() {
+	local src=$1 p=$2 f
+	# Debian's python3 has ply and git for spdxcheck.py; pyenv's may not.
+	(cd "$src" && PATH=/usr/bin:$PATH ./scripts/checkpatch.pl --strict -q \
+		--ignore FILE_PATH_CHANGES "$p" 2>&1) || true
+	for f in $(awk '/^diff --git / { file = substr($4, 3) } /^new file mode/ { print file }' "$p"); do
+		(cd "$src" && perl scripts/get_maintainer.pl --no-git --no-git-fallback -f "$f" 2>/dev/null) |
+			grep -v 'THE REST' | grep -q '(maintainer:' ||
+			echo "$(basename "$p"): $f is in no MAINTAINERS entry with a maintainer"
+	done
+}
+
+# checkpatch_series FN: FN PATCH REPORT for every patch in patches/ (not
+# the cover letter), REPORT being checkpatch_report's of the tree in
+# build/src. ci/host-checks.sh and kernel/check-series.sh report with it.
+checkpatch_series() {
+	local p
+	for p in "$top"/patches/0*.patch; do
+		[ -e "$p" ] || continue
+		[ "$(basename "$p")" = 0000-cover-letter.patch ] && continue
+		"$1" "$p" "$(checkpatch_report "$top/build/src" "$p")"
+	done
 }

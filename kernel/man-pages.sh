@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The man-pages patches that document the series: patches/man-pages/ on
 # top of the pages Debian ships in manpages and manpages-dev
-# (MANPAGES_VERSION, ci/versions.sh), laid out as upstream's tree lays them
+# (MANPAGES_VERSION, kernel/versions.sh), laid out as upstream's tree lays them
 # out (man/manSECTION/NAME.SECTION), as a git repository in build/man-pages
 # whose first commit is those pages (tag "base").
 #
@@ -17,13 +17,12 @@
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-. "$top/ci/versions.sh"
+. "$top/kernel/versions.sh"
 . "$top/kernel/lib.sh"
 src=$top/build/man-pages
 patches=$top/patches/man-pages
 packages=(manpages manpages-dev)
 
-die() { echo "kernel/man-pages.sh: $*" >&2; exit 1; }
 say() { echo "kernel/man-pages.sh: $*"; }
 g() { git -C "$src" "$@"; }
 
@@ -37,7 +36,7 @@ fetch() {
 	version=$MANPAGES_VERSION
 	if ! grep -qxF "$version" <<< "$served"; then
 		version=$(head -n 1 <<< "$served")
-		[ -n "$version" ] || die "$MANPAGES_SUITE serves no manpages: pick a version in ci/versions.sh"
+		[ -n "$version" ] || die "$MANPAGES_SUITE serves no manpages: pick a version in kernel/versions.sh"
 		echo "kernel/man-pages.sh: FALLBACK: $MANPAGES_SUITE no longer serves manpages $MANPAGES_VERSION; using $version" >&2
 	fi
 	dir=$top/build/dl/man-pages-${version//[:~]/_}
@@ -47,7 +46,7 @@ fetch() {
 		var=MANPAGES_SHA256_${p//-/_}
 		want=${!var}
 		if [ "$version" = "$MANPAGES_VERSION" ] && [ "$sha" != "$want" ]; then
-			die "$p $version .deb sha256 is $sha, pinned is $want (ci/versions.sh)"
+			die "$p $version .deb sha256 is $sha, pinned is $want (kernel/versions.sh)"
 		fi
 	done
 	echo "$dir"

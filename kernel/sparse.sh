@@ -3,16 +3,15 @@
 # needed. Debian 12's sparse 0.6.4 lacks __typeof_unqual__, so the kernel's
 # scripts/checker-valid.sh rejects it and C=1/C=2 silently check nothing.
 # This builds sparse from Debian's source package (SPARSE_VERSION, from
-# SPARSE_SUITE, ci/versions.sh) into build/tools/sparse; the binary
+# SPARSE_SUITE, kernel/versions.sh) into build/tools/sparse; the binary
 # package there needs a newer libc than Debian 12 has.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-. "$top/ci/versions.sh"
+. "$top/kernel/versions.sh"
 . "$top/kernel/lib.sh"
 out=$top/build/tools/sparse-$SPARSE_VERSION
 
-die() { echo "kernel/sparse.sh: $*" >&2; exit 1; }
 
 if [ ! -x "$out/src/sparse" ]; then
 	rm -rf "$out"

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The kernel tree: Debian's linux-source-7.3, pinned (ci/versions.sh), as a
+# The kernel tree: Debian's linux-source-7.3, pinned (kernel/versions.sh), as a
 # git repository whose first commit is the pristine base (tag "base") with
 # patches/ on top.
 #
@@ -23,7 +23,7 @@
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-. "$top/ci/versions.sh"
+. "$top/kernel/versions.sh"
 . "$top/kernel/lib.sh"
 src=${KERNEL_SRC:-$top/build/src}
 patches=$top/patches
@@ -31,7 +31,6 @@ base_env=$top/build/base.env
 stamp=$src/.git/series-applied
 branch=series
 
-die() { echo "kernel/tree.sh: $*" >&2; exit 1; }
 say() { echo "kernel/tree.sh: $*"; }
 g() { git -C "$src" "$@"; }
 # git am needs a committer even where no identity is configured; the
@@ -71,7 +70,7 @@ fetch() {
 	else
 		version=$(head -n 1 <<< "$served")
 		[ -n "$version" ] ||
-			die "$BASE_SUITE serves no $BASE_PACKAGE at all: pick a new base in ci/versions.sh"
+			die "$BASE_SUITE serves no $BASE_PACKAGE at all: pick a new base in kernel/versions.sh"
 		fallback=1
 	fi
 	dir=$top/build/dl/$BASE_PACKAGE-${version//[:~]/_}
@@ -83,7 +82,7 @@ fetch() {
 	fi
 	sha=$(sha256sum "$tarball" | cut -d' ' -f1)
 	if [ "$fallback" = 0 ] && [ "$sha" != "$BASE_SHA256" ]; then
-		die "$tarball sha256 is $sha, pinned is $BASE_SHA256 (ci/versions.sh)"
+		die "$tarball sha256 is $sha, pinned is $BASE_SHA256 (kernel/versions.sh)"
 	fi
 	cat > "$base_env" <<-EOF
 	BASE_USED_REQUESTED='$want'
@@ -108,7 +107,7 @@ warn_fallback() {
 	kernel/tree.sh:   $BASE_USED_VERSION (tarball sha256 $BASE_USED_SHA256, verified by apt).
 	kernel/tree.sh: patches/ was exported from the pinned base; it is applied with
 	kernel/tree.sh: git am -3, and "patches/ matches the tree" is skipped. Pin the
-	kernel/tree.sh: new base in ci/versions.sh and re-export the series.
+	kernel/tree.sh: new base in kernel/versions.sh and re-export the series.
 	kernel/tree.sh: ****************************************************************
 	EOF
 }

@@ -10,26 +10,16 @@
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
+. "$top/kernel/lib.sh"
+. "$top/kernel/arch.sh"
 arch=${1:?usage: build.sh ARCH}
+arch_load "$arch"
 src=${KERNEL_SRC:-$top/build/src}
-hdr=$top/build/$arch/headers/include
-out=$top/build/$arch/tests
+hdr=$HEADERS
+out=$TESTS
+cc=${ARCH_CROSS}gcc
 
-# ccache hashes paths under the checkout relative to the build directory,
-# so a fresh clone (as CI makes) hits the cache a previous clone filled.
-export CCACHE_BASEDIR=$top
-
-# cc32/karch32/hdr32: the compat (32-bit) build of the series' signalfd
-# kselftests, which run in the same guest: i686 on x86_64, AArch32 armhf
-# (with arm's UAPI headers, whose syscall numbers differ) on arm64.
-case $arch in
-x86_64) cc=gcc karch=x86 cc32=i686-linux-gnu-gcc karch32=x86 hdr32=$hdr ;;
-arm64) cc=aarch64-linux-gnu-gcc karch=arm64 cc32=arm-linux-gnueabihf-gcc karch32=arm
-	hdr32=$top/build/$arch/headers32/include ;;
-*) echo "selftests/build.sh: unknown ARCH '$arch'" >&2; exit 1 ;;
-esac
-[ -f "$hdr/linux/signalfd.h" ] ||
-	{ echo "selftests/build.sh: no UAPI headers at $hdr: run 'make kernel ARCH=$arch'" >&2; exit 1; }
+[ -f "$hdr/linux/signalfd.h" ] || die "no UAPI headers at $hdr: run 'make kernel ARCH=$arch'"
 
 cflags=(-static -O2 -g -Wall
 	-isystem "$hdr" -I "$src/tools/testing/selftests")
@@ -40,10 +30,10 @@ ccache "$cc" "${cflags[@]}" -o "$out/smoke/signalfd_smoke" \
 	"$top/selftests/smoke/signalfd_smoke.c" -luring -lpthread
 echo "selftests/build.sh: $arch: smoke"
 
-# x32 (x86-64 only): freestanding, since Debian 12 has no x32 libc to
-# link against without gcc-multilib (which removes the aarch64 cross
-# compilers).
-if [ "$arch" = x86_64 ]; then
+# x32 (where the architecture has it: ARCH_X32): freestanding, since
+# Debian 12 has no x32 libc to link against without gcc-multilib (which
+# removes the aarch64 cross compilers).
+if [ "$ARCH_X32" = 1 ]; then
 	mkdir -p "$out/x32"
 	ccache gcc -mx32 -static -nostdlib -ffreestanding -fno-stack-protector \
 		-fno-pie -no-pie -O2 -g -Wall -Werror \
@@ -66,17 +56,17 @@ install_kselftests() { # DIR CC KARCH HEADERS
 	make -s -C "$src/tools/testing/selftests" ARCH="$karch" CC="ccache $cc" \
 		TARGETS="${want[*]}" KHDR_INCLUDES="-isystem $hdr" \
 		USERLDFLAGS="-static -Wl,--allow-multiple-definition" \
-		O="$top/build/$arch/kselftest-obj/$dir" KSFT_INSTALL_PATH="$out/$dir" \
+		O="$KSELFTEST_OBJ/$dir" KSFT_INSTALL_PATH="$out/$dir" \
 		install >/dev/null
 	# The install skips a collection that failed to build and still
 	# succeeds: every collection must be in its list.
 	mapfile -t have < <(cut -d: -f1 "$out/$dir/kselftest-list.txt" | sort -u)
-	[ "${want[*]}" = "${have[*]}" ] || {
-		echo "selftests/build.sh: $arch: $dir: built ${have[*]:-nothing} of ${want[*]}" >&2
-		exit 1
-	}
+	[ "${want[*]}" = "${have[*]}" ] || die "$arch: $dir: built ${have[*]:-nothing} of ${want[*]}"
 	echo "selftests/build.sh: $arch: $dir: kselftests ${want[*]} ($cc)"
 }
 
-install_kselftests kselftest "$cc" "$karch" "$hdr"
-install_kselftests kselftest32 "$cc32" "$karch32" "$hdr32"
+# The native build, and the compat one (32-bit, in the same guest: i686 on
+# x86_64, AArch32 armhf on arm64, with its own UAPI headers where kbuild's
+# ARCH differs).
+install_kselftests kselftest "$cc" "$ARCH_KERNEL" "$hdr"
+install_kselftests kselftest32 "${ARCH_COMPAT_CROSS}gcc" "$ARCH_COMPAT_KERNEL" "$HEADERS_COMPAT"

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Host-side checks of ci/ktap.py: every way a guest run can go wrong must
+"""Host-side checks of ci/judge/ktap.py: every way a guest run can go wrong must
 count as a failure, and only a complete, clean report passes."""
 import os
 import sys
@@ -100,7 +100,7 @@ class Judge(unittest.TestCase):
         self.assertEqual(rep.counts()[1], 1)
 
     def test_own_suites_are_read_from_the_suites_file(self):
-        path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "suites")
+        path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "suites")
         own = ktap.load_own(path)
         self.assertIn("signalfd", own)
         self.assertIn("sigcr32", own)

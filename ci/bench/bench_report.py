@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Tabulate and plot what userspace/tools/bench.cc measured (ci/bench.sh).
+"""Tabulate and plot what userspace/tools/bench.cc measured (ci/bench/bench.sh).
 
   bench_report.py --out DIR CSV...
 

@@ -290,13 +290,13 @@ def render(rep, name):
         out.append(f"  {state:4} {name}/{suite.name}: {p} passed, {f} failed, {s} skipped{why}")
         for case, result in suite.cases:
             if result == "xpass":
-                out.append(f"         xpass: {case} (listed as a known failure, but passed: update ci/known-failures)")
+                out.append(f"         xpass: {case} (listed as a known failure, but passed: update ci/judge/known-failures)")
             elif result == "xfail":
-                out.append(f"         xfail: {case} (known failure of the base kernel, ci/known-failures)")
+                out.append(f"         xfail: {case} (known failure of the base kernel, ci/judge/known-failures)")
             elif result == "ownskip":
                 out.append(f"         skip: {case} (a skip of the series' own test fails: the feature is in this kernel)")
             elif result == "flaky":
-                out.append(f"         flaky: {case} (not judged: {suite.reasons[case]}, ci/known-failures)")
+                out.append(f"         flaky: {case} (not judged: {suite.reasons[case]}, ci/judge/known-failures)")
             elif result != "pass":
                 out.append(f"         {result}: {case}")
     if rep.kernel_reports:

@@ -6,43 +6,42 @@
 # GUEST_TIMEOUT seconds (default 900). QEMU_MEM is the guest's memory (1G),
 # QEMU_SMP its CPUs (2).
 # Pass/fail is decided from the
-# console by ci/ktap.py, not by QEMU's exit status.
+# console by ci/judge/ktap.py, not by QEMU's exit status.
 #
 #   qemu.sh ARCH [EXTRA_KERNEL_ARGS...]
 set -euo pipefail
 
-top=$(cd "$(dirname "$0")/.." && pwd)
+top=$(cd "$(dirname "$0")/../.." && pwd)
+. "$top/kernel/lib.sh"
+. "$top/kernel/arch.sh"
 arch=${1:?usage: qemu.sh ARCH [kernel args...]}
 shift
+arch_load "$arch"
 out=${KERNEL_OUT:-$top/build/$arch}
 timeout=${GUEST_TIMEOUT:-900}
 
-case $arch in
-x86_64)
-	qemu=(qemu-system-x86_64 -cpu max)
-	console=ttyS0
-	[ "${QEMU_KVM:-0}" = 1 ] && qemu=(qemu-system-x86_64 -enable-kvm -cpu host)
-	;;
-arm64)
-	qemu=(qemu-system-aarch64 -M virt -cpu max)
-	console=ttyAMA0
-	;;
-*) echo "ci/qemu.sh: unknown ARCH '$arch'" >&2; exit 1 ;;
-esac
+qemu=("${ARCH_QEMU[@]}")
+if [ "${QEMU_KVM:-0}" = 1 ]; then
+	if [ "${#ARCH_QEMU_KVM[@]}" -gt 0 ]; then
+		qemu=("${ARCH_QEMU_KVM[@]}")
+	else
+		echo "ci/guest/qemu.sh: QEMU_KVM=1: no KVM command for $arch in kernel/arch.sh, TCG it is" >&2
+	fi
+fi
 
 for f in kernel initramfs.cpio; do
-	[ -e "$out/$f" ] || { echo "ci/qemu.sh: $out/$f missing: run 'make run ARCH=$arch'" >&2; exit 1; }
+	[ -e "$out/$f" ] || die "$out/$f missing: run 'make run ARCH=$arch'"
 done
 
 set +e
 timeout -k 10 "$timeout" "${qemu[@]}" -smp "${QEMU_SMP:-2}" -m "${QEMU_MEM:-1G}" -no-reboot \
 	-display none -monitor none -serial stdio -nodefaults \
 	-kernel "$out/kernel" -initrd "$out/initramfs.cpio" \
-	-append "console=$console panic=-1 $*" </dev/null |
+	-append "console=$ARCH_CONSOLE panic=-1 $*" </dev/null |
 	tee "$out/console.log"
 rc=${PIPESTATUS[0]}
 set -e
 if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
-	echo "ci/qemu.sh: guest killed after ${timeout}s (GUEST_TIMEOUT)" | tee -a "$out/console.log"
+	echo "ci/guest/qemu.sh: guest killed after ${timeout}s (GUEST_TIMEOUT)" | tee -a "$out/console.log"
 fi
 exit 0

@@ -18,13 +18,13 @@
 # Under QEMU's TCG only ratios mean anything; the table says so.
 set -euo pipefail
 
-top=$(cd "$(dirname "$0")/.." && pwd)
-. "$top/ci/lib.sh"
-arches=${ARCHES:-x86_64 arm64}
+top=$(cd "$(dirname "$0")/../.." && pwd)
+. "$top/kernel/lib.sh"
+. "$top/kernel/arch.sh"
+arches=${ARCHES:-$ARCHES_ALL}
 out=$top/build/bench
 batch_subject='signalfd: dequeue a batch of signals under one siglock hold'
 
-die() { echo "ci/bench.sh: $*" >&2; exit 1; }
 
 mkdir -p "$out"
 step "kernel tree (build/src)" "$top/kernel/tree.sh" prepare
@@ -39,18 +39,20 @@ fi
 # RLIMIT_SIGPENDING (derived from memory) above N = 4096.
 echo "bench 5400 ./userspace/sigcr_bench" > "$out/suites"
 
-# boot ARCH KERNEL BUILD_DIR B: run the benchmark in that kernel and keep
-# its csv lines, each prefixed with ARCH,KERNEL,B.
+# boot ARCH KERNEL B: run the benchmark in that kernel (series: the plain
+# build, else the variant of that name) and keep its csv lines, each
+# prefixed with ARCH,KERNEL,B.
 boot() {
-	local arch=$1 kernel=$2 kdir=$3 b=$4 dir=$out/$1-$2
+	local arch=$1 kernel=$2 b=$3 dir=$out/$1-$2
+	arch_load "$arch" "${kernel#series}"
 	mkdir -p "$dir"
-	ln -sfn "$kdir/linux" "$dir/linux"
-	ln -sfn "$kdir/kernel" "$dir/kernel"
-	KERNEL_OUT=$dir SUITES=$out/suites "$top/ci/initramfs.sh" "$arch" || return
-	KERNEL_OUT=$dir QEMU_MEM=4G QEMU_SMP=1 GUEST_TIMEOUT=${GUEST_TIMEOUT:-5700} "$top/ci/qemu.sh" "$arch" |
+	ln -sfn "$OBJ" "$dir/linux"
+	ln -sfn "$OUT/kernel" "$dir/kernel"
+	KERNEL_OUT=$dir SUITES=$out/suites "$top/ci/guest/initramfs.sh" "$arch" || return
+	KERNEL_OUT=$dir QEMU_MEM=4G QEMU_SMP=1 GUEST_TIMEOUT=${GUEST_TIMEOUT:-5700} "$top/ci/guest/qemu.sh" "$arch" |
 		awk '/^    (#|ok|not ok)/ { sub(/^    /, ""); print; fflush() }'
 	mv "$dir/console.log" "$dir/console-$b.log"
-	python3 "$top/ci/ktap.py" "$dir/console-$b.log" --name "$arch-$kernel" --counts "$dir/counts" || return
+	python3 "$top/ci/judge/ktap.py" "$dir/console-$b.log" --name "$arch-$kernel" --counts "$dir/counts" || return
 	sed -n "s/^    csv,/$arch,$kernel,$b,/p" "$dir/console-$b.log" > "$dir/bench-$b.csv"
 	[ -s "$dir/bench-$b.csv" ] || die "$arch $kernel: the guest printed no figures ($dir/console-$b.log)"
 }
@@ -63,10 +65,10 @@ for arch in $arches; do
 	esac
 	step "C++ tools $arch (build/$arch/userspace)" "$top/userspace/build.sh" "$arch"
 	for b in $(seq "${BOOTS:-3}"); do
-		step "benchmark $arch, series kernel, boot $b" boot "$arch" series "$top/build/$arch" "$b"
+		step "benchmark $arch, series kernel, boot $b" boot "$arch" series "$b"
 		case $kernels in *perlock*)
 			step "benchmark $arch, per-signal-lock kernel, boot $b" \
-				boot "$arch" perlock "$top/build/$arch-perlock" "$b" ;;
+				boot "$arch" perlock "$b" ;;
 		esac
 	done
 done
@@ -77,4 +79,4 @@ for arch in $arches; do
 		for k in $kernels; do csvs+=("$out/$arch-$k/bench-$b.csv"); done
 	done
 done
-python3 "$top/ci/bench_report.py" --out "$out" "${csvs[@]}"
+python3 "$top/ci/bench/bench_report.py" --out "$out" "${csvs[@]}"

@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Boot the virtme-ng variant of the patched kernel with virtme-ng, as a
+# kernel developer does: the guest runs on the host's own root file
+# system (read-only, through 9p), so it has bash, coreutils and the criu
+# that ci/guest/criu.sh builds.
+#
+#   vng.sh fetch        unpack Debian's virtme-ng (VNG_VERSION, from
+#                       VNG_SUITE) into build/vng, never installed
+#   vng.sh boot ARCH    boot build/ARCH-vng/kernel and run the suites in
+#                       build/ARCH-vng/suites with the guest's run-suites
+#                       (ci/guest/rootfs/usr/bin; $CRIU names criu): the
+#                       report in build/ARCH-vng/console.log, the result
+#                       lines on stdout ("ci/run-arch.sh ARCH vng" builds
+#                       what this needs, then judges)
+#   vng.sh shell ARCH   a shell in that guest (make vng)
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/../.." && pwd)
+. "$top/kernel/lib.sh"
+. "$top/kernel/arch.sh"
+. "$top/kernel/versions.sh"
+dir=$top/build/vng
+
+fetch() {
+	[ -x "$dir/root/usr/bin/vng" ] && return
+	grep -qxF "$VNG_VERSION" <(deb_served "$VNG_SUITE" virtme-ng) ||
+		die "$VNG_SUITE no longer serves virtme-ng $VNG_VERSION: pin a new one in kernel/versions.sh"
+	rm -rf "$dir"
+	deb_unpack "$VNG_SUITE" virtme-ng "$VNG_VERSION" "$dir"
+	[ "$(cat "$dir/virtme-ng.deb.sha256")" = "$VNG_DEB_SHA256" ] || {
+		rm -rf "$dir"
+		die "virtme-ng $VNG_VERSION's .deb does not have the pinned sha256 (kernel/versions.sh)"
+	}
+	echo "ci/guest/vng.sh: virtme-ng $VNG_VERSION in $dir"
+}
+
+# vng_boot ARGS...: virtme-ng from build/vng, with Debian 12's python3
+# (not whatever python3 comes first on PATH), booting the kernel in $OUT
+# (arch_load ARCH vng) without KVM (unusable on these machines) and with
+# an initramfs (vng passes no 9p root tag, so the kernel cannot mount its
+# root without one); under the command in the array "wrap", if any.
+wrap=()
+vng_boot() {
+	[ -x "$dir/root/usr/bin/vng" ] || die "no virtme-ng in $dir: run 'ci/guest/vng.sh fetch'"
+	[ -e "$OUT/kernel" ] || die "$OUT/kernel missing: run 'make kernel ARCH=$arch VNG=1'"
+	"${wrap[@]}" env PATH="$dir/root/usr/bin:$PATH" \
+		PYTHONPATH="$dir/root/usr/lib/python3/dist-packages" \
+		/usr/bin/python3 "$dir/root/usr/bin/vng" --run "$OUT/kernel" \
+		--disable-kvm --force-initramfs --cpus 2 --memory 1G "$@"
+}
+
+# The guest's report goes to console.log; the suites' result lines show as
+# they come. GUEST_TIMEOUT (900 s) limits it, as ci/guest/qemu.sh's
+# guests: vng waits for a guest that never powers off. (Not the shell,
+# which timeout would keep from the terminal.)
+boot() {
+	local criu
+	[ -f "$OUT/suites" ] || die "$OUT/suites missing: run 'ci/run-arch.sh $arch vng'"
+	criu=$("$top/ci/guest/criu.sh")
+	wrap=(timeout -k 10 "${GUEST_TIMEOUT:-900}")
+	vng_boot --exec "CRIU=$criu $top/ci/guest/rootfs/usr/bin/run-suites $OUT/suites $TESTS" 2>&1 |
+		tee "$OUT/console.log" | grep --line-buffered -E '^(ok|not ok) |^# [^ ]+: (running|exit)' || true
+}
+
+shell() {
+	fetch
+	"$top/kernel/build.sh" "$arch" vng
+	vng_boot
+}
+
+cmd=${1:-}
+case $cmd in
+boot | shell) arch=${2:?usage: vng.sh $cmd ARCH}; arch_load "$arch" vng; "$cmd" ;;
+fetch) fetch ;;
+*) die "usage: vng.sh fetch | boot ARCH | shell ARCH" ;;
+esac
