@@ -4,7 +4,10 @@
 # is build/ARCH by default). TCG unless
 # QEMU_KVM=1. The guest powers off when done; it is killed after
 # GUEST_TIMEOUT seconds (default 900). QEMU_MEM is the guest's memory (1G),
-# QEMU_SMP its CPUs (2).
+# QEMU_SMP its CPUs (2). QEMU_ICOUNT=1 (TCG only, one vCPU) makes the
+# guest's clocks count executed guest instructions, one nanosecond each
+# (-icount shift=0,sleep=off): the same program then reads the same times
+# on every boot.
 # Pass/fail is decided from the
 # console by ci/judge/ktap.py, not by QEMU's exit status.
 #
@@ -27,6 +30,12 @@ if [ "${QEMU_KVM:-0}" = 1 ]; then
 	else
 		echo "ci/guest/qemu.sh: QEMU_KVM=1: no KVM command for $arch in kernel/arch.sh, TCG it is" >&2
 	fi
+fi
+
+if [ "${QEMU_ICOUNT:-0}" = 1 ]; then
+	[ "${QEMU_KVM:-0}" != 1 ] || die "QEMU_ICOUNT=1 needs TCG, not QEMU_KVM=1"
+	[ "${QEMU_SMP:-2}" = 1 ] || die "QEMU_ICOUNT=1 needs QEMU_SMP=1 (one vCPU)"
+	qemu+=(-icount shift=0,sleep=off)
 fi
 
 for f in kernel initramfs.cpio; do

@@ -2,6 +2,7 @@
 #include "sigcr/sigcr.h"
 #include "syscalls.h"
 
+#include <algorithm>
 #include <cstring>
 #include <string>
 
@@ -13,6 +14,7 @@ namespace sigcr {
 namespace {
 
 constexpr std::size_t kKernelSigsetSize = _NSIG / 8;
+constexpr std::size_t kWriteBatch = 64;
 
 Status dump_queue(const sigset_t &mask, int queue_flag, Queue queue, ProcessDump &dump)
 {
@@ -25,6 +27,42 @@ Status dump_queue(const sigset_t &mask, int queue_flag, Queue queue, ProcessDump
 	const pid_t tid = queue == Queue::Private ? sys_gettid() : 0;
 	for (const RawSiginfo &r : records.value())
 		dump.signals.push_back({queue, tid, r});
+	return Ok{};
+}
+
+// Queue @records into the calling thread's private queue (SFD_PRIVATE) or
+// its process's shared queue (SFD_GROUP), in order: write(2) of the records
+// to an SFD_RAW fd of that queue, kWriteBatch per write (the kernel takes
+// at most 64 per write and checks them all before queueing any).
+Status write_all(const std::vector<RawSiginfo> &records, int queue_flag)
+{
+	if (records.empty())
+		return Ok{};
+	sigset_t mask;
+	sigemptyset(&mask);
+	for (const RawSiginfo &r : records)
+		if (sigaddset(&mask, r.signo()))
+			return Error{EINVAL, "a dumped record has signal number " + std::to_string(r.signo())};
+	auto fd = open_raw_signalfd(mask, queue_flag);
+	if (!fd)
+		return fd.error();
+	std::size_t done = 0;
+	while (done < records.size()) {
+		const std::size_t n = std::min(records.size() - done, kWriteBatch);
+		const ssize_t w = ::write(fd.value().get(), &records[done], n * sizeof(RawSiginfo));
+		auto what = [&] {
+			return "write(signalfd) of records " + std::to_string(done) + ".." +
+			       std::to_string(done + n - 1) + " of " + std::to_string(records.size()) +
+			       " (the ones before are queued)";
+		};
+		if (w < 0) {
+			const int err = errno;
+			return Error{err, what()};
+		}
+		if (w == 0 || w % sizeof(RawSiginfo))
+			return Error{EPROTO, what() + " returned " + std::to_string(w) + " bytes"};
+		done += std::size_t(w) / sizeof(RawSiginfo);
+	}
 	return Ok{};
 }
 
@@ -98,28 +136,21 @@ Status dump_thread(const sigset_t &mask, ProcessDump &dump)
 
 Status restore_shared(const ProcessDump &dump)
 {
-	const pid_t tgid = getpid();
-	for (const PendingSignal &s : dump.signals) {
-		if (s.queue != Queue::Shared)
-			continue;
-		const siginfo_t &info = s.info.info();
-		if (sys_rt_sigqueueinfo(tgid, info.si_signo, info))
-			return last_error("rt_sigqueueinfo(signal " + std::to_string(info.si_signo) + ")");
-	}
-	return Ok{};
+	std::vector<RawSiginfo> records;
+	for (const PendingSignal &s : dump.signals)
+		if (s.queue == Queue::Shared)
+			records.push_back(s.info);
+	return write_all(records, SFD_GROUP);
 }
 
 Status restore_thread(const ProcessDump &dump, pid_t dumped_tid)
 {
-	const pid_t tgid = getpid(), tid = sys_gettid();
-	for (const PendingSignal &s : dump.signals) {
-		if (s.queue != Queue::Private || s.tid != dumped_tid)
-			continue;
-		const siginfo_t &info = s.info.info();
-		if (sys_rt_tgsigqueueinfo(tgid, tid, info.si_signo, info))
-			return last_error("rt_tgsigqueueinfo(signal " + std::to_string(info.si_signo) + ", dumped from tid " +
-					  std::to_string(dumped_tid) + ")");
-	}
+	std::vector<RawSiginfo> records;
+	for (const PendingSignal &s : dump.signals)
+		if (s.queue == Queue::Private && s.tid == dumped_tid)
+			records.push_back(s.info);
+	if (Status st = write_all(records, SFD_PRIVATE); !st.ok())
+		return Error{st.error().err, st.error().context + ", dumped from tid " + std::to_string(dumped_tid)};
 	return Ok{};
 }
 

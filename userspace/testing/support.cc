@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "support.h"
 
+#include <cstdio>
+
 #include <pthread.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
@@ -8,6 +10,20 @@
 #include <unistd.h>
 
 namespace sigcr::support {
+
+long user_sigq()
+{
+	std::FILE *f = std::fopen("/proc/self/status", "r");
+	if (!f)
+		return -1;
+	char line[256];
+	long n = -1;
+	while (std::fgets(line, sizeof(line), f))
+		if (std::sscanf(line, "SigQ: %ld/", &n) == 1)
+			break;
+	std::fclose(f);
+	return n;
+}
 
 int sys_pidfd_open(pid_t pid, unsigned int flags)
 {

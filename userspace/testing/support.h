@@ -27,6 +27,10 @@ int sys_rt_sigtimedwait_now(const sigset_t &mask, siginfo_t &info);
 // @code in place of SI_QUEUE if given.
 siginfo_t queued_siginfo(int sig, int value, int code = SI_QUEUE);
 
+// The signals queued for this user: the first number of "SigQ:" in
+// /proc/self/status; -1 if it cannot be read.
+long user_sigq();
+
 // Changes the calling thread's signal mask (@how: SIG_BLOCK, SIG_UNBLOCK or
 // SIG_SETMASK) until the object goes; the old mask comes back then.
 // make() fails with pthread_sigmask()'s error instead of ignoring it.
@@ -59,8 +63,9 @@ public:
 	~GuardedPages();
 
 	bool ok() const { return map_ != nullptr; }
-	// The address @good bytes before the boundary.
+	// The address @good bytes before the boundary; @good is at most page().
 	char *before_boundary(std::size_t good) const { return map_ + page_ - good; }
+	std::size_t page() const { return page_; }
 	// The start of the page that faults.
 	char *bad() const { return map_ + page_; }
 

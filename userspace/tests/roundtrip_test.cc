@@ -8,6 +8,7 @@
 #include <aio.h>
 #include <fcntl.h>
 #include <mqueue.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 
@@ -355,6 +356,69 @@ TEST_F(Order, StandardSignalsStillCoalesceAndRealtimeStillQueue)
 	ASSERT_OK(restore_all(dump));  // twice: SIGUSR1 coalesces, RT signals queue
 	ProcessDump twice = dump_all();
 	EXPECT_EQ(5u, twice.signals.size());
+}
+
+// More records than one write(2) takes, of every RT signal number in turn,
+// in both queues: restored in order, the second dump equals the first.
+TEST_F(Order, ManyRecordsRestoreInBatchesInOrder)
+{
+	const int numbers = SIGRTMAX - SIGRTMIN + 1;
+	for (int v = 0; v < 300; v++) {
+		const int sig = SIGRTMIN + v % numbers;
+		if (v % 2)
+			ASSERT_SYSCALL(sigqueue(getpid(), sig, sigval{.sival_int = v}));
+		else
+			ASSERT_OK(inject(queued_siginfo(sig, v)));
+	}
+	ProcessDump dump = dump_all();
+	ASSERT_EQ(300u, dump.signals.size());
+	ASSERT_OK(restore_all(dump));
+	EXPECT_EQ(dump, dump_all());
+}
+
+// Restores RLIMIT_SIGPENDING's soft limit when it goes.
+class ScopedSigpendingLimit {
+public:
+	explicit ScopedSigpendingLimit(rlim_t soft)
+	{
+		ok_ = getrlimit(RLIMIT_SIGPENDING, &old_) == 0;
+		rlimit lim = old_;
+		lim.rlim_cur = soft;
+		ok_ = ok_ && setrlimit(RLIMIT_SIGPENDING, &lim) == 0;
+	}
+	ScopedSigpendingLimit(const ScopedSigpendingLimit &) = delete;
+	ScopedSigpendingLimit &operator=(const ScopedSigpendingLimit &) = delete;
+	~ScopedSigpendingLimit() { setrlimit(RLIMIT_SIGPENDING, &old_); }
+	bool ok() const { return ok_; }
+
+private:
+	rlimit old_{};
+	bool ok_;
+};
+
+// A restore that runs into RLIMIT_SIGPENDING fails with EAGAIN, says which
+// records were not queued, and has queued the ones before them in order.
+TEST_F(Order, RestoreOverRlimitSigpendingSaysHowFarItGot)
+{
+	for (int v = 0; v < 10; v++)
+		ASSERT_SYSCALL(sigqueue(getpid(), kSigRt, sigval{.sival_int = v}));
+	ProcessDump dump = dump_all();
+	ASSERT_EQ(10u, dump.signals.size());
+	const long queued = support::user_sigq();
+	ASSERT_LE(0, queued);
+	Status restored = Ok{};
+	{
+		ScopedSigpendingLimit limit(rlim_t(queued) + 4);
+		ASSERT_TRUE(limit.ok()) << std::strerror(errno);
+		restored = restore_shared(dump);
+	}
+	ASSERT_FALSE(restored.ok());
+	EXPECT_EQ(EAGAIN, restored.error().err);
+	EXPECT_NE(std::string::npos, restored.error().context.find("records 4..9 of 10")) << restored.error().message();
+	ProcessDump partial = dump_all();
+	ASSERT_EQ(4u, partial.signals.size());
+	for (int v = 0; v < 4; v++)
+		EXPECT_EQ(dump.signals[std::size_t(v)], partial.signals[std::size_t(v)]);
 }
 
 }  // namespace

@@ -2,21 +2,34 @@
 // sigcr_bench: what it costs per signal to dump N pending signals, and to
 // queue them back, with each interface the kernel offers, in one run:
 //
-//   sfd_raw/B      read(2) of a SFD_RAW signalfd, B records per read
-//   sfd_classic/B  the same with the classic struct signalfd_siginfo
-//   sigtimedwait   a rt_sigtimedwait() loop (raw syscall, zero timeout)
-//   peeksiginfo/64 PTRACE_PEEKSIGINFO from a tracer, 64 per call (it
-//                  copies without dequeueing)
-//   uring_raw/64   io_uring reads of a SFD_RAW signalfd
-//   restore        rt_sigqueueinfo() (shared queue) or rt_tgsigqueueinfo()
-//                  (private queue), one call per signal
+//   sfd_raw/B        read(2) of an SFD_RAW signalfd, B records per read
+//   sfd_classic/B    the same with the classic struct signalfd_siginfo, on
+//                    an fd without SFD_PRIVATE or SFD_GROUP (as every
+//                    signalfd before the series)
+//   sigtimedwait     a rt_sigtimedwait() loop (raw syscall, zero timeout)
+//   deliver          get_signal(): the signals unblocked, each delivered to
+//                    an SA_SIGINFO handler
+//   peeksiginfo/64   PTRACE_PEEKSIGINFO from a tracer, 64 per call (it
+//                    copies without dequeueing)
+//   uring_raw/64     io_uring reads of an SFD_RAW signalfd
+//   restore/loop     rt_sigqueueinfo() (shared queue) or rt_tgsigqueueinfo()
+//                    (private queue), one call per signal
+//   restore/write/B  write(2) of B SFD_RAW records per call to an SFD_RAW
+//                    fd of the queue
 //
 // for the shared and the private queue, with one signal number and with
-// every RT signal number in turn ("mixed"). Each figure is the median of
-// repeated runs, in ns per signal. Every dump is checked: exactly the N
-// signals queued, in the order the kernel must deliver them. Prints KTAP
-// (one check per queue and mix) and "csv," lines that ci/bench/bench.sh
-// collects. Under QEMU's TCG only ratios between figures mean anything.
+// every RT signal number in turn ("mixed"). On a kernel without SFD_RAW
+// (the base kernel) only the methods it has run: sfd_classic, sigtimedwait,
+// deliver, peeksiginfo and restore/loop.
+//
+// Each figure is the median of repeated runs, per signal, in the guest's
+// clock: nanoseconds under TCG, where only ratios mean anything; with
+// --instructions, in a guest booted with -icount shift=0,sleep=off, the
+// clock counts executed instructions, and the figures are instructions
+// (the program checks this against a loop of known length). Every dump
+// and every restore is checked: exactly the N signals queued, in the
+// order the kernel must deliver them. Prints KTAP and "csv," lines that
+// ci/bench/bench.sh collects.
 #include <algorithm>
 #include <chrono>
 #include <cinttypes>
@@ -42,13 +55,18 @@ using namespace sigcr;
 namespace {
 
 constexpr int kRecord = 128;
+constexpr int kWriteMax = 64;	// records one write(2) takes at most
 using Clock = std::chrono::steady_clock;
+
+bool g_instructions = false;	// --instructions: the clock counts instructions
 
 // The x86-64 guest (tinyconfig: no HPET, no ACPI PM timer) cannot
 // calibrate its TSC and keeps time with jiffies, 4 ms a tick: too coarse
 // for one read. There the benchmark counts TSC ticks instead, converted
-// with a rate measured against that clock over half a second. arm64's
-// clock is the architected timer, fine as it is.
+// with a rate measured against that clock over half a second; under
+// -icount the TSC reads QEMU's virtual nanoseconds, one per instruction,
+// and is taken as it is. arm64's clock is the architected timer, fine as
+// it is (under -icount it advances 16 ns, 16 instructions, a tick).
 #if defined(__x86_64__)
 std::uint64_t ticks() { return __rdtsc(); }
 
@@ -64,6 +82,8 @@ Clock::time_point next_clock_tick()
 
 double measure_ns_per_tick()
 {
+	if (g_instructions)
+		return 1.0;
 	auto t0 = next_clock_tick(), t1 = t0;
 	std::uint64_t c0 = ticks();
 	while (t1 - t0 < std::chrono::milliseconds(500))
@@ -71,6 +91,9 @@ double measure_ns_per_tick()
 	std::uint64_t c1 = ticks();
 	return std::chrono::duration<double, std::nano>(t1 - t0).count() / double(c1 - c0);
 }
+
+// @n iterations of a two-instruction loop.
+void known_loop(std::uint64_t n) { asm volatile("1: dec %0\n\tjnz 1b" : "+r"(n) : : "cc"); }
 #else
 std::uint64_t ticks()
 {
@@ -78,9 +101,13 @@ std::uint64_t ticks()
 }
 
 double measure_ns_per_tick() { return 1.0; }
+
+void known_loop(std::uint64_t n) { asm volatile("1: subs %0, %0, #1\n\tb.ne 1b" : "+r"(n) : : "cc"); }
 #endif
 
-const double ns_per_tick = measure_ns_per_tick();
+double ns_per_tick = 1.0;
+
+double ns_since(std::uint64_t start) { return double(ticks() - start) * ns_per_tick; }
 
 int mixed_signos() { return SIGRTMAX - SIGRTMIN + 1; }
 
@@ -101,23 +128,40 @@ struct Config {
 	std::exit(1);
 }
 
-double ns_since(std::uint64_t start) { return double(ticks() - start) * ns_per_tick; }
-
-// Queue signals 0..n-1 (si_int = i) the way a restore does; ns taken.
-double fill(const Config &c, int n)
+// The records a restore queues: signal c.signo(i), si_value i, as
+// sigqueue() would send them.
+std::vector<siginfo_t> records_for(const Config &c, int n)
 {
-	siginfo_t info = support::queued_siginfo(0, 0);
-	pid_t pid = getpid(), tid = sys_gettid();
-	std::uint64_t start = ticks();
+	std::vector<siginfo_t> r(std::size_t(n), support::queued_siginfo(0, 0));
 	for (int i = 0; i < n; i++) {
-		int sig = c.signo(i);
-		info.si_signo = sig;
-		info.si_value.sival_int = i;
-		if (c.queue == Queue::Shared ? sys_rt_sigqueueinfo(pid, sig, info)
-					     : sys_rt_tgsigqueueinfo(pid, tid, sig, info))
+		r[std::size_t(i)].si_signo = c.signo(i);
+		r[std::size_t(i)].si_value.sival_int = i;
+	}
+	return r;
+}
+
+// Queue @recs one syscall each, as a restore without batches does.
+void fill_loop(const Config &c, const std::vector<siginfo_t> &recs)
+{
+	pid_t pid = getpid(), tid = sys_gettid();
+	for (const siginfo_t &info : recs) {
+		if (c.queue == Queue::Shared ? sys_rt_sigqueueinfo(pid, info.si_signo, info)
+					     : sys_rt_tgsigqueueinfo(pid, tid, info.si_signo, info))
 			die("queueing a signal");
 	}
-	return ns_since(start);
+}
+
+// Queue @recs @batch per write(2) to @fd, an SFD_RAW fd of the queue.
+void fill_write(int fd, const std::vector<siginfo_t> &recs, int batch)
+{
+	std::size_t done = 0;
+	while (done < recs.size()) {
+		std::size_t n = std::min(recs.size() - done, std::size_t(batch));
+		ssize_t w = write(fd, &recs[done], n * kRecord);
+		if (w <= 0)
+			die("write(signalfd)");
+		done += std::size_t(w) / kRecord;
+	}
 }
 
 // The value and signal number of record @i of a dump.
@@ -136,7 +180,7 @@ Record record_at(const std::vector<char> &buf, int i, bool classic)
 	return {si->si_signo, si->si_value.sival_int};
 }
 
-// The dump holds exactly what fill() queued: in queue order as
+// The dump holds exactly what was queued: in queue order as
 // PTRACE_PEEKSIGINFO shows it, or in delivery order, lowest signal number
 // first and each in the order it was queued.
 bool dump_is_exact(const Config &c, const std::vector<char> &buf, int got, int n, bool classic, bool queue_order)
@@ -157,43 +201,82 @@ bool dump_is_exact(const Config &c, const std::vector<char> &buf, int got, int n
 struct Method {
 	std::string name;
 	int batch;
-	enum Kind { SfdRaw, SfdClassic, Sigtimedwait, Peek, Uring } kind;
+	enum Kind { SfdRaw, SfdClassic, Sigtimedwait, Deliver, Peek, Uring, RestoreLoop, RestoreWrite } kind;
+
+	bool restores() const { return kind == RestoreLoop || kind == RestoreWrite; }
+	bool needs_raw() const { return kind == SfdRaw || kind == Uring || kind == RestoreWrite; }
 };
+
+// Where deliver's handler puts each siginfo.
+char *g_delivered_buf;
+int g_delivered;
+
+void on_signal(int, siginfo_t *si, void *)
+{
+	std::memcpy(g_delivered_buf + std::size_t(g_delivered++) * kRecord, si, sizeof(*si));
+}
 
 class Bench {
 public:
-	Bench() : all_rt_(), ring_()
+	explicit Bench(bool raw) : raw_(raw), all_rt_(), ring_()
 	{
 		sigemptyset(&all_rt_);
 		for (int s = SIGRTMIN; s <= SIGRTMAX; s++)
 			sigaddset(&all_rt_, s);
 		if (sigprocmask(SIG_BLOCK, &all_rt_, nullptr))
 			die("sigprocmask");
+		struct sigaction sa {};
+		sa.sa_sigaction = on_signal;
+		sa.sa_flags = SA_SIGINFO;
+		sa.sa_mask = all_rt_;
+		for (int s = SIGRTMIN; s <= SIGRTMAX; s++)
+			if (sigaction(s, &sa, nullptr))
+				die("sigaction");
 		if (io_uring_queue_init(4, &ring_, 0))
 			die("io_uring_queue_init");
 	}
 	~Bench() { io_uring_queue_exit(&ring_); }
 
-	// The signalfd @m reads, or none; opened before the clock starts.
+	// The signalfd @m uses, or none; opened before the clock starts. The
+	// classic reads use a signalfd as every one was before the series:
+	// both queues.
 	UniqueFd open_fd(const Config &c, const Method &m)
 	{
-		if (m.kind != Method::SfdRaw && m.kind != Method::SfdClassic && m.kind != Method::Uring)
+		int flags = kSfdNonblock | SFD_CLOEXEC;
+		switch (m.kind) {
+		case Method::SfdClassic:
+			break;
+		case Method::SfdRaw:
+		case Method::Uring:
+		case Method::RestoreWrite:
+			flags |= kSfdRaw | c.sfd_queue_flag();
+			break;
+		default:
 			return UniqueFd();
-		int flags = kSfdNonblock | SFD_CLOEXEC | c.sfd_queue_flag() | (m.kind == Method::SfdClassic ? 0 : kSfdRaw);
+		}
 		UniqueFd fd(sys_signalfd4(-1, all_rt_, flags));
 		if (fd.get() < 0)
 			die("signalfd4");
 		return fd;
 	}
 
-	// Dump @n signals queued by fill() (through @fd, from open_fd()); how
-	// many came back.
+	// Queue @recs for a dump, untimed: batched where the kernel can.
+	void fill(const Config &c, const std::vector<siginfo_t> &recs)
+	{
+		if (!raw_)
+			return fill_loop(c, recs);
+		if (!fill_fd_[int(c.queue)].get())
+			fill_fd_[int(c.queue)] = open_fd(c, {"", kWriteMax, Method::RestoreWrite});
+		fill_write(fill_fd_[int(c.queue)].get(), recs, kWriteMax);
+	}
+
+	// Dump @n signals through @m (@fd from open_fd()); how many came back.
 	int drain(const Method &m, int fd, std::vector<char> &buf, int n)
 	{
 		switch (m.kind) {
 		case Method::SfdRaw:
 		case Method::SfdClassic:
-			return read_signalfd(fd, m, buf, n);
+			return read_signalfd(fd, m.batch, buf, n);
 		case Method::Uring:
 			return read_uring(fd, m, buf, n);
 		case Method::Sigtimedwait: {
@@ -203,20 +286,36 @@ public:
 				i++;
 			return i;
 		}
-		case Method::Peek:
+		case Method::Deliver:
+			g_delivered_buf = buf.data();
+			g_delivered = 0;
+			if (sigprocmask(SIG_UNBLOCK, &all_rt_, nullptr) || sigprocmask(SIG_BLOCK, &all_rt_, nullptr))
+				die("sigprocmask");
+			return g_delivered;
+		default:
 			break;
 		}
 		return -1;
 	}
 
+	// Take back whatever a restore queued, untimed, for the check.
+	int drain_any(const Config &c, std::vector<char> &buf, int n)
+	{
+		if (!raw_)
+			return drain({"sigtimedwait", 1, Method::Sigtimedwait}, -1, buf, n);
+		if (!drain_fd_[int(c.queue)].get())
+			drain_fd_[int(c.queue)] = open_fd(c, {"", 64, Method::SfdRaw});
+		return read_signalfd(drain_fd_[int(c.queue)].get(), 64, buf, n);
+	}
+
 	const sigset_t &mask() const { return all_rt_; }
 
 private:
-	static int read_signalfd(int fd, const Method &m, std::vector<char> &buf, int n)
+	static int read_signalfd(int fd, int batch, std::vector<char> &buf, int n)
 	{
 		int i = 0;
 		while (i < n) {
-			ssize_t r = read(fd, buf.data() + std::size_t(i) * kRecord, std::size_t(m.batch) * kRecord);
+			ssize_t r = read(fd, buf.data() + std::size_t(i) * kRecord, std::size_t(batch) * kRecord);
 			if (r <= 0)
 				break;
 			i += int(r / kRecord);
@@ -243,15 +342,17 @@ private:
 		return i;
 	}
 
+	bool raw_;
 	sigset_t all_rt_;
 	io_uring ring_;
+	UniqueFd fill_fd_[2], drain_fd_[2];
 };
 
 // PTRACE_PEEKSIGINFO needs a stopped tracee: a child queues the signals to
 // itself and waits; this process seizes and interrupts it, then peeks.
 class Tracee {
 public:
-	Tracee(const Config &c, int n, const sigset_t &mask)
+	Tracee(const Config &c, const std::vector<siginfo_t> &recs, const sigset_t &mask)
 	{
 		int ready[2];
 		if (pipe(ready))
@@ -261,7 +362,7 @@ public:
 			die("fork");
 		if (pid_ == 0) {
 			sigprocmask(SIG_BLOCK, &mask, nullptr);
-			fill(c, n);
+			fill_loop(c, recs);
 			char ok = 1;
 			if (write(ready[1], &ok, 1) != 1)
 				_exit(1);
@@ -311,28 +412,53 @@ double median(std::vector<double> v)
 	return v[v.size() / 2];
 }
 
-int reps_for(int n) { return n <= 16 ? 31 : n <= 256 ? 15 : n <= 4096 ? 9 : 5; }
+// Repetitions: TCG's speed drifts within a boot, so more for small N;
+// instruction counts repeat exactly but for the first run's warm-up.
+int reps_for(int n)
+{
+	if (g_instructions)
+		return 3;
+	return n <= 16 ? 31 : n <= 256 ? 15 : n <= 4096 ? 9 : 5;
+}
 
-void emit(const Config &c, int n, const std::string &method, const std::vector<double> &ns_per_signal)
+void emit(const Config &c, int n, const std::string &method, const std::vector<double> &per_signal)
 {
 	std::printf("csv,%s,%s,%d,%s,%.1f,%zu\n", c.queue_name(), c.mix_name(), n, method.c_str(),
-		    median(ns_per_signal), ns_per_signal.size());
+		    median(per_signal), per_signal.size());
 	std::fflush(stdout);
 }
 
-// Every method for one queue, mix and N; false if a dump was not exact.
-bool measure(Bench &bench, const Config &c, int n)
+const std::vector<Method> &all_methods()
 {
 	static const std::vector<Method> methods = {
-		{"sfd_raw/1", 1, Method::SfdRaw},	     {"sfd_raw/16", 16, Method::SfdRaw},
-		{"sfd_raw/64", 64, Method::SfdRaw},	     {"sfd_classic/1", 1, Method::SfdClassic},
-		{"sfd_classic/16", 16, Method::SfdClassic}, {"sfd_classic/64", 64, Method::SfdClassic},
-		{"sigtimedwait", 1, Method::Sigtimedwait},  {"uring_raw/64", 64, Method::Uring},
+		{"sfd_raw/1", 1, Method::SfdRaw},
+		{"sfd_raw/16", 16, Method::SfdRaw},
+		{"sfd_raw/64", 64, Method::SfdRaw},
+		{"sfd_classic/1", 1, Method::SfdClassic},
+		{"sfd_classic/16", 16, Method::SfdClassic},
+		{"sfd_classic/64", 64, Method::SfdClassic},
+		{"sigtimedwait", 1, Method::Sigtimedwait},
+		{"deliver", 1, Method::Deliver},
+		{"uring_raw/64", 64, Method::Uring},
 		{"peeksiginfo/64", 64, Method::Peek},
+		{"restore/loop", 1, Method::RestoreLoop},
+		{"restore/write/1", 1, Method::RestoreWrite},
+		{"restore/write/64", 64, Method::RestoreWrite},
 	};
+	return methods;
+}
+
+// Every method for one queue, mix and N; false if a dump or a restore was
+// not exact.
+bool measure(Bench &bench, bool raw, const Config &c, int n)
+{
+	std::vector<Method> methods;
+	for (const Method &m : all_methods())
+		if (raw || !m.needs_raw())
+			methods.push_back(m);
+	const std::vector<siginfo_t> recs = records_for(c, n);
 	std::vector<char> buf(std::size_t(n + 64) * kRecord);
 	std::vector<std::vector<double>> samples(methods.size());
-	std::vector<double> restore;
 	std::vector<UniqueFd> fds;
 	bool exact = true;
 
@@ -348,12 +474,20 @@ bool measure(Bench &bench, const Config &c, int n)
 			if (m.kind == Method::Peek) {
 				// The tracee's signals count against the same
 				// RLIMIT_SIGPENDING: it lives for one dump only.
-				Tracee tracee(c, n, bench.mask());
+				Tracee tracee(c, recs, bench.mask());
 				std::uint64_t start = ticks();
 				got = tracee.peek(buf, n, m.batch);
 				samples[i].push_back(ns_since(start) / n);
+			} else if (m.restores()) {
+				std::uint64_t start = ticks();
+				if (m.kind == Method::RestoreLoop)
+					fill_loop(c, recs);
+				else
+					fill_write(fds[i].get(), recs, m.batch);
+				samples[i].push_back(ns_since(start) / n);
+				got = bench.drain_any(c, buf, n);
 			} else {
-				restore.push_back(fill(c, n) / n);
+				bench.fill(c, recs);
 				std::uint64_t start = ticks();
 				got = bench.drain(m, fds[i].get(), buf, n);
 				samples[i].push_back(ns_since(start) / n);
@@ -369,48 +503,76 @@ bool measure(Bench &bench, const Config &c, int n)
 	}
 	for (std::size_t i = 0; i < methods.size(); i++)
 		emit(c, n, methods[i].name, samples[i]);
-	emit(c, n, c.queue == Queue::Shared ? "restore/rt_sigqueueinfo" : "restore/rt_tgsigqueueinfo", restore);
 	return exact;
+}
+
+// Under -icount the clock must read instructions: a loop of known length,
+// timed. True if it read them within 1% (timer interrupts add a little).
+bool clock_counts_instructions(double &measured_per_instruction)
+{
+	constexpr std::uint64_t kIters = 1000000;
+	std::vector<double> v;
+	for (int r = 0; r < 3; r++) {
+		std::uint64_t start = ticks();
+		known_loop(kIters);
+		v.push_back(ns_since(start) / double(2 * kIters));
+	}
+	measured_per_instruction = median(v);
+	return measured_per_instruction > 0.99 && measured_per_instruction < 1.01;
 }
 
 }  // namespace
 
 int main(int argc, char **argv)
 {
-	std::uint64_t max_n;
+	std::uint64_t max_n, instructions;
 	tool::Options opts("sigcr_bench");
 	opts.add("--max-n", max_n, 1 << 20, 1, 1 << 20);
+	opts.add("--instructions", instructions, 0, 0, 1);
 	opts.parse(argc, argv);
-	if (!kernel_supports_raw_signalfd())
-		ktap::Report::skip_all("this kernel's signalfd4 has no SFD_RAW, SFD_PRIVATE, SFD_GROUP");
+	g_instructions = instructions;
+	ns_per_tick = measure_ns_per_tick();
+	const bool raw = kernel_supports_raw_signalfd();
 
 	// N: 1, 16, 256, 4096 and the most RLIMIT_SIGPENDING leaves room
 	// for (less what is queued already and a margin of 16).
 	rlimit lim;
 	if (getrlimit(RLIMIT_SIGPENDING, &lim))
 		die("getrlimit");
-	long room = long(lim.rlim_cur) - std::max(tool::sigq(), 0L) - 16;
+	long room = long(lim.rlim_cur) - std::max(support::user_sigq(), 0L) - 16;
 	std::vector<int> ns;
 	for (long n : {1L, 16L, 256L, 4096L, room})
 		if (n <= room && n <= long(max_n) && (ns.empty() || n > ns.back()))
 			ns.push_back(int(n));
 	ktap::note("RLIMIT_SIGPENDING %llu; N = %d..%d; %d RT signal numbers in the mixed case",
 		   (unsigned long long)lim.rlim_cur, ns.front(), ns.back(), mixed_signos());
-	ktap::note("under TCG only ratios between these figures mean anything");
-	ktap::note("timer: %s, %.3f ns per tick", ns_per_tick == 1.0 ? "clock_gettime(CLOCK_MONOTONIC)" : "TSC", ns_per_tick);
+	ktap::note("kernel %s SFD_RAW: %s", raw ? "with" : "without",
+		   raw ? "every method" : "only the methods of a kernel without the series");
+	if (g_instructions)
+		ktap::note("clock: -icount, one tick per guest instruction; figures are instructions per signal");
+	else
+		ktap::note("clock: %s, %.3f ns per tick; under TCG only ratios between these figures mean anything",
+			   ns_per_tick == 1.0 ? "clock_gettime(CLOCK_MONOTONIC)" : "TSC", ns_per_tick);
 
-	ktap::Report report(4);
-	Bench bench;
+	ktap::Report report(g_instructions ? 5 : 4);
+	if (g_instructions) {
+		double per;
+		bool ok = clock_counts_instructions(per);
+		report.check(ok, "the clock counts instructions",
+			     "a loop of 2000000 instructions read " + std::to_string(per * 2000000.0) + " ticks");
+	}
+	Bench bench(raw);
 	for (Queue q : {Queue::Shared, Queue::Private}) {
 		for (bool mixed : {false, true}) {
 			Config c{q, mixed};
 			bool exact = true;
 			for (int n : ns) {
 				std::uint64_t start = ticks();
-				exact &= measure(bench, c, n);
-				ktap::note("%s %s N=%d: %.1f s", c.queue_name(), c.mix_name(), n, ns_since(start) / 1e9);
+				exact &= measure(bench, raw, c, n);
+				ktap::note("%s %s N=%d: %.1f s (guest clock)", c.queue_name(), c.mix_name(), n,
+					   ns_since(start) / 1e9);
 			}
-			report.check(exact, std::string("every dump exact: ") + c.queue_name() + " queue, " +
+			report.check(exact, std::string("every dump and restore exact: ") + c.queue_name() + " queue, " +
 						    (mixed ? "mixed signal numbers" : "one signal number"));
 		}
 	}

@@ -134,20 +134,4 @@ private:
 	std::vector<Opt> opts_;
 };
 
-// The signals queued for this user: the first number of "SigQ:" in
-// /proc/self/status; -1 if it cannot be read.
-inline long sigq()
-{
-	std::FILE *f = std::fopen("/proc/self/status", "r");
-	if (!f)
-		return -1;
-	char line[256];
-	long n = -1;
-	while (std::fgets(line, sizeof(line), f))
-		if (std::sscanf(line, "SigQ: %ld/", &n) == 1)
-			break;
-	std::fclose(f);
-	return n;
-}
-
 }  // namespace sigcr::tool

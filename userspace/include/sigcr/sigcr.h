@@ -7,7 +7,7 @@
 // any thread; dump_thread() and restore_thread() in every thread, each for
 // its own queue. Restored signals keep their original siginfo, si_code
 // included. This needs the kernel's SFD_RAW, SFD_PRIVATE and SFD_GROUP,
-// and its rule that any thread may send any siginfo to its own process.
+// with writes of SFD_RAW records to such an fd.
 #pragma once
 
 #include <csignal>
@@ -67,13 +67,15 @@ Status dump_shared(const sigset_t &mask, ProcessDump &dump);
 Status dump_thread(const sigset_t &mask, ProcessDump &dump);
 
 // Queue the shared signals of @dump back into the process's shared queue,
-// in order (rt_sigqueueinfo() to the own process). Any thread may call it.
+// in order: written to an SFD_RAW | SFD_GROUP fd, 64 records per write(2).
+// Any thread may call it. On an error, the records before the one named
+// are queued (RLIMIT_SIGPENDING: EAGAIN).
 Status restore_shared(const ProcessDump &dump);
 
 // Queue the private signals that thread @dumped_tid had in @dump back into
-// the calling thread's own queue, in order (rt_tgsigqueueinfo() to itself).
-// Each thread restores its own, as each dumped its own: the kernel refuses
-// a reserved si_code into another thread's queue.
+// the calling thread's own queue, in order, through an SFD_RAW |
+// SFD_PRIVATE fd. Each thread restores its own, as each dumped its own: a
+// write reaches only the writing thread's queue.
 Status restore_thread(const ProcessDump &dump, pid_t dumped_tid);
 
 // The versioned, checksummed image of a dump.
