@@ -42,12 +42,12 @@ boot() {
 	if [ "$clock" = icount ]; then icount=1; args="--instructions 1"; fi
 	arch_load "$arch" "${kernel#series}"
 	mkdir -p "$dir"
-	echo "bench 5400 ./userspace/sigcr_bench $args" > "$dir/suites"
+	echo "bench 5400 ./userspace/sigcr_bench $args" > "$dir/bench.suites"
 	ln -sfn "$OBJ" "$dir/linux"
 	ln -sfn "$OUT/kernel" "$dir/kernel"
-	KERNEL_OUT=$dir SUITES=$dir/suites "$top/ci/guest/initramfs.sh" "$arch" || return
+	KERNEL_OUT=$dir SUITES=$dir/bench.suites "$top/ci/guest/initramfs.sh" "$arch" || return
 	KERNEL_OUT=$dir QEMU_MEM=4G QEMU_SMP=1 QEMU_ICOUNT=$icount GUEST_TIMEOUT=${GUEST_TIMEOUT:-5700} \
-		"$top/ci/guest/qemu.sh" "$arch" |
+		"$top/ci/guest/qemu.sh" "$arch" $([ "$clock" = icount ] && echo norandmaps) |
 		awk '/^    (#|ok|not ok)/ { sub(/^    /, ""); print; fflush() }'
 	mv "$dir/console.log" "$dir/console-$b.log"
 	python3 "$top/ci/judge/ktap.py" "$dir/console-$b.log" --name "$arch-$kernel-$clock" --counts "$dir/counts" || return
