@@ -4,7 +4,7 @@
 ARCH ?= x86_64
 export INJECT VERBOSE GUEST_TIMEOUT QEMU_KVM SLOW DEBUG VNG
 
-.PHONY: help setup tree kernel tests userspace-host initramfs run run-base run-vng vng run-debug check-series test check bench \
+.PHONY: help setup tree kernel tests userspace-host initramfs run run-base run-vng vng run-debug check-series test check bench profile \
 	export-patches send-ready man-pages export-man-pages reset-tree clean distclean
 
 help: ## List the targets
@@ -60,7 +60,10 @@ check-series: setup ## Every patch: builds on both arches, checkpatch --strict, 
 test: ## What CI runs: host checks, both arches, x86_64 under virtme-ng (kselftests, CRIU), the debug kernel
 	@ci/test.sh
 
-bench: setup ## Dump benchmark, both arches (TCG wall time, ratios only): build/bench/ (table, CSV, SVG)
+profile: setup ## Where a dump's and a restore's guest instructions go, per kernel function (QEMU plugin): build/bench/profile/
+	@ci/bench/profile.sh
+
+bench: setup ## Dump and restore benchmark, both arches: guest instructions (-icount), TCG time: build/bench/
 	@ci/bench/bench.sh
 
 check: ## The judge's own tests (no kernel build)

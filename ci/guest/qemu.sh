@@ -7,7 +7,8 @@
 # QEMU_SMP its CPUs (2). QEMU_ICOUNT=1 (TCG only, one vCPU) makes the
 # guest's clocks count executed guest instructions, one nanosecond each
 # (-icount shift=0,sleep=off): the same program then reads the same times
-# on every boot.
+# on every boot. QEMU_PLUGIN loads a TCG plugin: "FILE.so,ARG=VALUE,..."
+# (ci/bench/profile.sh).
 # Pass/fail is decided from the
 # console by ci/judge/ktap.py, not by QEMU's exit status.
 #
@@ -36,6 +37,11 @@ if [ "${QEMU_ICOUNT:-0}" = 1 ]; then
 	[ "${QEMU_KVM:-0}" != 1 ] || die "QEMU_ICOUNT=1 needs TCG, not QEMU_KVM=1"
 	[ "${QEMU_SMP:-2}" = 1 ] || die "QEMU_ICOUNT=1 needs QEMU_SMP=1 (one vCPU)"
 	qemu+=(-icount shift=0,sleep=off)
+fi
+
+if [ -n "${QEMU_PLUGIN:-}" ]; then
+	[ "${QEMU_KVM:-0}" != 1 ] || die "QEMU_PLUGIN needs TCG, not QEMU_KVM=1"
+	qemu+=(-plugin "$QEMU_PLUGIN")
 fi
 
 for f in kernel initramfs.cpio; do

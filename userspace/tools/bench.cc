@@ -30,6 +30,12 @@
 // and every restore is checked: exactly the N signals queued, in the
 // order the kernel must deliver them. Prints KTAP and "csv," lines that
 // ci/bench/bench.sh collects.
+//
+// --profile M runs method M alone (its number in the list above, from 1),
+// N = --max-n, with a marker instruction on either side of what it times,
+// for ci/bench/profile.sh: a QEMU plugin there counts the guest
+// instructions between the markers, per kernel function. --private 1 and
+// --mixed 1 choose the queue and the mix it runs with.
 #include <algorithm>
 #include <chrono>
 #include <cinttypes>
@@ -59,6 +65,17 @@ constexpr int kWriteMax = 64;	// records one write(2) takes at most
 using Clock = std::chrono::steady_clock;
 
 bool g_instructions = false;	// --instructions: the clock counts instructions
+int g_profile = 0;		// --profile: the one method to run, from 1
+
+// The markers ci/bench/icount_profile.c counts between: architectural
+// no-ops (x86 "xchg %bx,%bx", arm64 "hint #126" and "hint #127").
+#if defined(__x86_64__)
+inline void profile_open() { asm volatile("xchg %%bx, %%bx" ::: "memory"); }
+inline void profile_close() { asm volatile("xchg %%cx, %%cx" ::: "memory"); }
+#else
+inline void profile_open() { asm volatile("hint #126" ::: "memory"); }
+inline void profile_close() { asm volatile("hint #127" ::: "memory"); }
+#endif
 
 // The x86-64 guest (tinyconfig: no HPET, no ACPI PM timer) cannot
 // calibrate its TSC and keeps time with jiffies, 4 ms a tick: too coarse
@@ -416,6 +433,8 @@ double median(std::vector<double> v)
 // instruction counts repeat exactly but for the first run's warm-up.
 int reps_for(int n)
 {
+	if (g_profile)
+		return 8;
 	if (g_instructions)
 		return 3;
 	return n <= 16 ? 31 : n <= 256 ? 15 : n <= 4096 ? 9 : 5;
@@ -453,9 +472,11 @@ const std::vector<Method> &all_methods()
 bool measure(Bench &bench, bool raw, const Config &c, int n)
 {
 	std::vector<Method> methods;
-	for (const Method &m : all_methods())
-		if (raw || !m.needs_raw())
+	for (std::size_t i = 0; i < all_methods().size(); i++) {
+		const Method &m = all_methods()[i];
+		if ((raw || !m.needs_raw()) && (!g_profile || std::size_t(g_profile) == i + 1))
 			methods.push_back(m);
+	}
 	const std::vector<siginfo_t> recs = records_for(c, n);
 	std::vector<char> buf(std::size_t(n + 64) * kRecord);
 	std::vector<std::vector<double>> samples(methods.size());
@@ -476,20 +497,26 @@ bool measure(Bench &bench, bool raw, const Config &c, int n)
 				// RLIMIT_SIGPENDING: it lives for one dump only.
 				Tracee tracee(c, recs, bench.mask());
 				std::uint64_t start = ticks();
+				profile_open();
 				got = tracee.peek(buf, n, m.batch);
+				profile_close();
 				samples[i].push_back(ns_since(start) / n);
 			} else if (m.restores()) {
 				std::uint64_t start = ticks();
+				profile_open();
 				if (m.kind == Method::RestoreLoop)
 					fill_loop(c, recs);
 				else
 					fill_write(fds[i].get(), recs, m.batch);
+				profile_close();
 				samples[i].push_back(ns_since(start) / n);
 				got = bench.drain_any(c, buf, n);
 			} else {
 				bench.fill(c, recs);
 				std::uint64_t start = ticks();
+				profile_open();
 				got = bench.drain(m, fds[i].get(), buf, n);
+				profile_close();
 				samples[i].push_back(ns_since(start) / n);
 			}
 			if (!dump_is_exact(c, buf, got, n, m.kind == Method::SfdClassic, m.kind == Method::Peek)) {
@@ -525,12 +552,16 @@ bool clock_counts_instructions(double &measured_per_instruction)
 
 int main(int argc, char **argv)
 {
-	std::uint64_t max_n, instructions;
+	std::uint64_t max_n, instructions, profile, private_queue, mixed_only;
 	tool::Options opts("sigcr_bench");
 	opts.add("--max-n", max_n, 1 << 20, 1, 1 << 20);
 	opts.add("--instructions", instructions, 0, 0, 1);
+	opts.add("--profile", profile, 0, 0, all_methods().size());
+	opts.add("--private", private_queue, 0, 0, 1);
+	opts.add("--mixed", mixed_only, 0, 0, 1);
 	opts.parse(argc, argv);
 	g_instructions = instructions;
+	g_profile = int(profile);
 	ns_per_tick = measure_ns_per_tick();
 	const bool raw = kernel_supports_raw_signalfd();
 
@@ -542,12 +573,16 @@ int main(int argc, char **argv)
 	long room = long(lim.rlim_cur) - std::max(support::user_sigq(), 0L) - 16;
 	std::vector<int> ns;
 	for (long n : {1L, 16L, 256L, 4096L, room})
-		if (n <= room && n <= long(max_n) && (ns.empty() || n > ns.back()))
+		if ((!g_profile || n == long(max_n)) && n <= room && n <= long(max_n) && (ns.empty() || n > ns.back()))
 			ns.push_back(int(n));
 	ktap::note("RLIMIT_SIGPENDING %llu; N = %d..%d; %d RT signal numbers in the mixed case",
 		   (unsigned long long)lim.rlim_cur, ns.front(), ns.back(), mixed_signos());
 	ktap::note("kernel %s SFD_RAW: %s", raw ? "with" : "without",
 		   raw ? "every method" : "only the methods of a kernel without the series");
+	if (g_profile)
+		ktap::note("profile: %s alone, %s queue, %s, N = %d, between markers",
+			   all_methods()[std::size_t(g_profile - 1)].name.c_str(), private_queue ? "private" : "shared",
+			   mixed_only ? "mixed" : "one number", int(max_n));
 	if (g_instructions)
 		ktap::note("clock: -icount, one tick per guest instruction; figures are instructions per signal");
 	else
@@ -564,6 +599,8 @@ int main(int argc, char **argv)
 	Bench bench(raw);
 	for (Queue q : {Queue::Shared, Queue::Private}) {
 		for (bool mixed : {false, true}) {
+			if (g_profile && (mixed != bool(mixed_only) || (q == Queue::Private) != bool(private_queue)))
+				continue;
 			Config c{q, mixed};
 			bool exact = true;
 			for (int n : ns) {
