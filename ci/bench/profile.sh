@@ -6,11 +6,11 @@
 # sigcr_bench --profile puts around what it times (8 runs of N = 4096, the
 # shared queue, one signal number), then names the functions from the
 # kernel's System.map (ci/bench/profile_report.py).
-# Writes build/bench/profile/ARCH-METHOD.txt and prints them.
+# Writes build/bench/profile/ARCH-METHOD-N[ARGS].txt and prints them.
 #
 #   profile.sh [METHOD...]   default: sfd_raw/64 sfd_classic/64 sigtimedwait
 #                            restore/loop restore/write/64
-#   ARCHES="x86_64 arm64" (default x86_64), PROFILE_ARGS: more sigcr_bench
+#   ARCHES="x86_64 arm64" (default x86_64), PROFILE_N: N (4096), PROFILE_ARGS: more sigcr_bench
 #   options ("--private 1", "--mixed 1")
 set -euo pipefail
 
@@ -20,7 +20,7 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 out=$top/build/bench/profile
 methods=("$@")
 [ "${#methods[@]}" -gt 0 ] || methods=(sfd_raw/64 sfd_classic/64 sigtimedwait restore/loop restore/write/64)
-n=4096
+n=${PROFILE_N:-4096}
 
 mkdir -p "$out"
 plugin=$out/icount_profile.so
@@ -41,7 +41,8 @@ for arch in ${ARCHES:-x86_64}; do
 	arch_load "$arch"
 	for m in "${methods[@]}"; do
 		idx=$(method_index "$m")
-		dir=$out/$arch-${m//\//-}
+		name=$arch-${m//\//-}-$n$(echo "${PROFILE_ARGS:-}" | tr -d ' -')
+		dir=$out/$name
 		mkdir -p "$dir"
 		echo "profile 1800 ./userspace/sigcr_bench --instructions 1 --max-n $n --profile $idx ${PROFILE_ARGS:-}" \
 			> "$dir/bench.suites"
@@ -55,6 +56,6 @@ for arch in ${ARCHES:-x86_64}; do
 		python3 "$top/ci/judge/ktap.py" "$dir/console.log" --name "profile $arch $m" >/dev/null ||
 			die "profile $arch $m: the benchmark failed ($dir/console.log)"
 		python3 "$top/ci/bench/profile_report.py" --title "$arch $m ${PROFILE_ARGS:-}" \
-			--n "$n" "$OBJ/System.map" "$dir/counts.txt" | tee "$out/$arch-${m//\//-}.txt"
+			--n "$n" "$OBJ/System.map" "$dir/counts.txt" | tee "$out/$name.txt"
 	done
 done
