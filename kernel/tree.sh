@@ -158,13 +158,19 @@ msg = email.message_from_binary_file(open(sys.argv[1], "rb"))
 subject = re.sub(r"\s+", " ", str(msg["Subject"])).strip()
 subject = re.sub(r"^\[[^]]*\]\s*", "", subject)
 body = msg.get_payload()
-# format-patch appends the shortlog ("Name (N):") and diffstat: cut there.
-out = []
-for line in body.split("\n"):
-    if re.match(r"^\S.* \(\d+\):$", line):
+# format-patch appends the shortlog ("Name (N):" and indented subjects)
+# and the diffstat (indented): cut at the first author line after which
+# only such lines follow. A body line may look like an author line too.
+lines = body.split("\n")
+author = re.compile(r"^\S.* \(\d+\):$")
+cut = len(lines)
+for i in range(len(lines) - 1, -1, -1):
+    line = lines[i]
+    if author.match(line):
+        cut = i
+    elif line.strip() and not line[0].isspace():
         break
-    out.append(line)
-print(subject + "\n\n" + "\n".join(out).strip())
+print(subject + "\n\n" + "\n".join(lines[:cut]).strip())
 PY
 }
 
@@ -268,6 +274,11 @@ verify() {
 	diff -r -x man-pages -I '^Date: ' "$patches" "$tmp" >&2 || rc=1
 	rm -rf "$tmp"
 	[ "$rc" = 0 ] || die "patches/ differs from what 'make export-patches' writes (hand edit, or unexported commits in $src)"
+	# A fresh clone takes the description back from the cover letter.
+	if [ -f "$patches/0000-cover-letter.patch" ] &&
+		[ "$(cover_description "$patches/0000-cover-letter.patch")" != "$(g config "branch.$branch.description")" ]; then
+		die "the cover letter in patches/ does not give back the branch description (kernel/tree.sh cover_description)"
+	fi
 	say "patches/ matches the tree ($(g rev-list --count base..HEAD) patch(es))"
 }
 
