@@ -432,15 +432,14 @@ private:
 	// mask), now and then not whole records or from a buffer that ends
 	// in a PROT_NONE page. The kernel takes at most kWriteMax records, a
 	// writable fd is SFD_RAW with one queue flag, and it checks every
-	// record it takes before queueing any; a real-time record over
-	// RLIMIT_SIGPENDING ends the write.
+	// record it takes before queueing any; a record that cannot be
+	// queued with its siginfo (RLIMIT_SIGPENDING) ends the write.
 	void write_some()
 	{
 		if (fds_.empty())
 			return make_signalfd();
-		// Far from RLIMIT_SIGPENDING, where a legacy signal would be
-		// queued without its siginfo, which the model does not follow:
-		// read instead.
+		// Far from RLIMIT_SIGPENDING, where a write would end early,
+		// which the model does not follow: read instead.
 		if (model_.size() > kWriteQueueBound)
 			return read_some();
 		stats_.writes++;
