@@ -8,8 +8,7 @@
 # kernel's System.map (ci/bench/profile_report.py).
 # Writes build/bench/profile/ARCH-METHOD-N[ARGS].txt and prints them.
 #
-#   profile.sh [METHOD...]   default: sfd_raw/64 sfd_classic/64 sigtimedwait
-#                            restore/loop restore/write/64
+#   profile.sh [METHOD...]   default: sfd_raw/64 sfd_classic/64 sigtimedwait restore/loop
 #   ARCHES="x86_64 arm64" (default x86_64), PROFILE_N: N (4096), PROFILE_ARGS: more sigcr_bench
 #   options ("--private 1", "--mixed 1")
 set -euo pipefail
@@ -19,7 +18,7 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/kernel/arch.sh"
 out=$top/build/bench/profile
 methods=("$@")
-[ "${#methods[@]}" -gt 0 ] || methods=(sfd_raw/64 sfd_classic/64 sigtimedwait restore/loop restore/write/64)
+[ "${#methods[@]}" -gt 0 ] || methods=(sfd_raw/64 sfd_classic/64 sigtimedwait restore/loop)
 n=${PROFILE_N:-4096}
 
 mkdir -p "$out"

@@ -2,7 +2,6 @@
 #include "sigcr/sigcr.h"
 #include "syscalls.h"
 
-#include <algorithm>
 #include <cstring>
 #include <string>
 
@@ -14,7 +13,6 @@ namespace sigcr {
 namespace {
 
 constexpr std::size_t kKernelSigsetSize = _NSIG / 8;
-constexpr std::size_t kWriteBatch = 64;
 
 Status dump_queue(const sigset_t &mask, int queue_flag, Queue queue, ProcessDump &dump)
 {
@@ -30,38 +28,30 @@ Status dump_queue(const sigset_t &mask, int queue_flag, Queue queue, ProcessDump
 	return Ok{};
 }
 
-// Queue @records into the calling thread's private queue (SFD_PRIVATE) or
-// its process's shared queue (SFD_GROUP), in order: write(2) of the records
-// to an SFD_RAW fd of that queue, kWriteBatch per write (the kernel takes
-// at most 64 per write and checks them all before queueing any).
-Status write_all(const std::vector<RawSiginfo> &records, int queue_flag)
+// The records of @dump that @mine selects, in dump order.
+template <class Pred>
+std::vector<RawSiginfo> records_of(const ProcessDump &dump, Pred mine)
 {
-	if (records.empty())
-		return Ok{};
-	sigset_t mask;
-	sigemptyset(&mask);
-	for (const RawSiginfo &r : records)
-		if (sigaddset(&mask, r.signo()))
-			return Error{EINVAL, "a dumped record has signal number " + std::to_string(r.signo())};
-	auto fd = open_raw_signalfd(mask, queue_flag);
-	if (!fd)
-		return fd.error();
-	std::size_t done = 0;
-	while (done < records.size()) {
-		const std::size_t n = std::min(records.size() - done, kWriteBatch);
-		const ssize_t w = ::write(fd.value().get(), &records[done], n * sizeof(RawSiginfo));
-		auto what = [&] {
-			return "write(signalfd) of records " + std::to_string(done) + ".." +
-			       std::to_string(done + n - 1) + " of " + std::to_string(records.size()) +
-			       " (the ones before are queued)";
-		};
-		if (w < 0) {
-			const int err = errno;
-			return Error{err, what()};
-		}
-		if (w == 0 || w % sizeof(RawSiginfo))
-			return Error{EPROTO, what() + " returned " + std::to_string(w) + " bytes"};
-		done += std::size_t(w) / sizeof(RawSiginfo);
+	std::vector<RawSiginfo> records;
+	for (const PendingSignal &s : dump.signals)
+		if (mine(s))
+			records.push_back(s.info);
+	return records;
+}
+
+// Queue @records with @send, one syscall (@call) each, in order: the
+// order a dump dequeued them in is the order that queues them back. An
+// error names the record, by its index among those dumped from @queue;
+// the ones before it are queued.
+template <class Send>
+Status send_each(const std::vector<RawSiginfo> &records, const char *call, const std::string &queue, Send send)
+{
+	for (std::size_t i = 0; i < records.size(); i++) {
+		const siginfo_t &info = records[i].info();
+		if (send(info))
+			return last_error(std::string(call) + " of record " + std::to_string(i) + " of " +
+					  std::to_string(records.size()) + " from " + queue + " (signal " +
+					  std::to_string(info.si_signo) + "; the ones before it are queued)");
 	}
 	return Ok{};
 }
@@ -136,22 +126,19 @@ Status dump_thread(const sigset_t &mask, ProcessDump &dump)
 
 Status restore_shared(const ProcessDump &dump)
 {
-	std::vector<RawSiginfo> records;
-	for (const PendingSignal &s : dump.signals)
-		if (s.queue == Queue::Shared)
-			records.push_back(s.info);
-	return write_all(records, SFD_GROUP);
+	const pid_t tgid = getpid();
+	auto mine = [](const PendingSignal &s) { return s.queue == Queue::Shared; };
+	auto send = [tgid](const siginfo_t &info) { return sys_rt_sigqueueinfo(tgid, info.si_signo, info); };
+	return send_each(records_of(dump, mine), "rt_sigqueueinfo()", "the shared queue", send);
 }
 
 Status restore_thread(const ProcessDump &dump, pid_t dumped_tid)
 {
-	std::vector<RawSiginfo> records;
-	for (const PendingSignal &s : dump.signals)
-		if (s.queue == Queue::Private && s.tid == dumped_tid)
-			records.push_back(s.info);
-	if (Status st = write_all(records, SFD_PRIVATE); !st.ok())
-		return Error{st.error().err, st.error().context + ", dumped from tid " + std::to_string(dumped_tid)};
-	return Ok{};
+	const pid_t tgid = getpid(), tid = sys_gettid();
+	auto mine = [dumped_tid](const PendingSignal &s) { return s.queue == Queue::Private && s.tid == dumped_tid; };
+	auto send = [tgid, tid](const siginfo_t &info) { return sys_rt_tgsigqueueinfo(tgid, tid, info.si_signo, info); };
+	return send_each(records_of(dump, mine), "rt_tgsigqueueinfo()",
+			 "the private queue of tid " + std::to_string(dumped_tid), send);
 }
 
 }  // namespace sigcr

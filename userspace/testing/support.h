@@ -63,9 +63,8 @@ public:
 	~GuardedPages();
 
 	bool ok() const { return map_ != nullptr; }
-	// The address @good bytes before the boundary; @good is at most page().
+	// The address @good bytes before the boundary; @good is at most a page.
 	char *before_boundary(std::size_t good) const { return map_ + page_ - good; }
-	std::size_t page() const { return page_; }
 	// The start of the page that faults.
 	char *bad() const { return map_ + page_; }
 

@@ -13,9 +13,7 @@
 //                    copies without dequeueing)
 //   uring_raw/64     io_uring reads of an SFD_RAW signalfd
 //   restore/loop     rt_sigqueueinfo() (shared queue) or rt_tgsigqueueinfo()
-//                    (private queue), one call per signal
-//   restore/write/B  write(2) of B SFD_RAW records per call to an SFD_RAW
-//                    fd of the queue
+//                    (private queue), one call per signal, as sigcr restores
 //
 // for the shared and the private queue, with one signal number and with
 // every RT signal number in turn ("mixed"). On a kernel without SFD_RAW
@@ -61,7 +59,6 @@ using namespace sigcr;
 namespace {
 
 constexpr int kRecord = 128;
-constexpr int kWriteMax = 64;	// records one write(2) takes at most
 using Clock = std::chrono::steady_clock;
 
 bool g_instructions = false;	// --instructions: the clock counts instructions
@@ -157,7 +154,7 @@ std::vector<siginfo_t> records_for(const Config &c, int n)
 	return r;
 }
 
-// Queue @recs one syscall each, as a restore without batches does.
+// Queue @recs one syscall each, as sigcr's restore does.
 void fill_loop(const Config &c, const std::vector<siginfo_t> &recs)
 {
 	pid_t pid = getpid(), tid = sys_gettid();
@@ -165,19 +162,6 @@ void fill_loop(const Config &c, const std::vector<siginfo_t> &recs)
 		if (c.queue == Queue::Shared ? sys_rt_sigqueueinfo(pid, info.si_signo, info)
 					     : sys_rt_tgsigqueueinfo(pid, tid, info.si_signo, info))
 			die("queueing a signal");
-	}
-}
-
-// Queue @recs @batch per write(2) to @fd, an SFD_RAW fd of the queue.
-void fill_write(int fd, const std::vector<siginfo_t> &recs, int batch)
-{
-	std::size_t done = 0;
-	while (done < recs.size()) {
-		std::size_t n = std::min(recs.size() - done, std::size_t(batch));
-		ssize_t w = write(fd, &recs[done], n * kRecord);
-		if (w <= 0)
-			die("write(signalfd)");
-		done += std::size_t(w) / kRecord;
 	}
 }
 
@@ -218,10 +202,9 @@ bool dump_is_exact(const Config &c, const std::vector<char> &buf, int got, int n
 struct Method {
 	std::string name;
 	int batch;
-	enum Kind { SfdRaw, SfdClassic, Sigtimedwait, Deliver, Peek, Uring, RestoreLoop, RestoreWrite } kind;
+	enum Kind { SfdRaw, SfdClassic, Sigtimedwait, Deliver, Peek, Uring, RestoreLoop } kind;
 
-	bool restores() const { return kind == RestoreLoop || kind == RestoreWrite; }
-	bool needs_raw() const { return kind == SfdRaw || kind == Uring || kind == RestoreWrite; }
+	bool needs_raw() const { return kind == SfdRaw || kind == Uring; }
 };
 
 // Where deliver's handler puts each siginfo.
@@ -265,7 +248,6 @@ public:
 			break;
 		case Method::SfdRaw:
 		case Method::Uring:
-		case Method::RestoreWrite:
 			flags |= kSfdRaw | c.sfd_queue_flag();
 			break;
 		default:
@@ -275,16 +257,6 @@ public:
 		if (fd.get() < 0)
 			die("signalfd4");
 		return fd;
-	}
-
-	// Queue @recs for a dump, untimed: batched where the kernel can.
-	void fill(const Config &c, const std::vector<siginfo_t> &recs)
-	{
-		if (!raw_)
-			return fill_loop(c, recs);
-		if (fill_fd_[int(c.queue)].get() < 0)
-			fill_fd_[int(c.queue)] = open_fd(c, {"", kWriteMax, Method::RestoreWrite});
-		fill_write(fill_fd_[int(c.queue)].get(), recs, kWriteMax);
 	}
 
 	// Dump @n signals through @m (@fd from open_fd()); how many came back.
@@ -362,7 +334,7 @@ private:
 	bool raw_;
 	sigset_t all_rt_;
 	io_uring ring_;
-	UniqueFd fill_fd_[2], drain_fd_[2];
+	UniqueFd drain_fd_[2];
 };
 
 // PTRACE_PEEKSIGINFO needs a stopped tracee: a child queues the signals to
@@ -461,8 +433,6 @@ const std::vector<Method> &all_methods()
 		{"uring_raw/64", 64, Method::Uring},
 		{"peeksiginfo/64", 64, Method::Peek},
 		{"restore/loop", 1, Method::RestoreLoop},
-		{"restore/write/1", 1, Method::RestoreWrite},
-		{"restore/write/64", 64, Method::RestoreWrite},
 	};
 	return methods;
 }
@@ -501,18 +471,15 @@ bool measure(Bench &bench, bool raw, const Config &c, int n)
 				got = tracee.peek(buf, n, m.batch);
 				profile_close();
 				samples[i].push_back(ns_since(start) / n);
-			} else if (m.restores()) {
+			} else if (m.kind == Method::RestoreLoop) {
 				std::uint64_t start = ticks();
 				profile_open();
-				if (m.kind == Method::RestoreLoop)
-					fill_loop(c, recs);
-				else
-					fill_write(fds[i].get(), recs, m.batch);
+				fill_loop(c, recs);
 				profile_close();
 				samples[i].push_back(ns_since(start) / n);
 				got = bench.drain_any(c, buf, n);
 			} else {
-				bench.fill(c, recs);
+				fill_loop(c, recs);
 				std::uint64_t start = ticks();
 				profile_open();
 				got = bench.drain(m, fds[i].get(), buf, n);

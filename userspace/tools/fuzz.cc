@@ -4,8 +4,6 @@
 //   - signalfd4() with random flags, mask and mask size, new or an update;
 //   - a read of one of its signalfds with a random size into a random kind
 //     of buffer (good, ending in a PROT_NONE or read-only page, unmapped);
-//   - a write of random records to one of them, of a random size, now and
-//     then from a buffer ending in a PROT_NONE page;
 //   - rt_sigqueueinfo(), rt_tgsigqueueinfo() or pidfd_send_signal() with a
 //     random siginfo, towards this process (from a thread that is not the
 //     leader) or towards another process, the victim, a child that reads
@@ -14,8 +12,6 @@
 // siginfo bytes, legacy coalescing) and checks after every step:
 //   - every record a read returns is the one the model says comes next, and
 //     a faulting read loses nothing (the model keeps what was not returned);
-//   - a write queues its records in order into the fd's queue, or none
-//     with the documented error;
 //   - sigpending() and SigQ agree with the model;
 //   - towards another process a reserved si_code (>= 0, SI_TKILL) is EPERM,
 //     and the victim never receives one; it receives every RT signal that
@@ -60,8 +56,6 @@ using model::kKernelSiginfo;
 
 constexpr std::size_t kRecord = sizeof(RawSiginfo);
 constexpr int kMaxFds = 4;
-constexpr std::size_t kWriteMax = 64;	// records one write(2) takes at most
-constexpr std::size_t kWriteQueueBound = 1024;	// writes only while fewer are queued
 constexpr int kNsig = 64;
 
 // A record as a key for sets.
@@ -90,7 +84,7 @@ struct Fd {
 struct Stats {
 	std::uint64_t iterations = 0, signalfds = 0, updates = 0, reads = 0, records = 0, faulting_reads = 0,
 		      sends_self = 0, sends_other = 0, accepted_self = 0, accepted_other = 0, eperm_other = 0,
-		      victim_records = 0, writes = 0, faulting_writes = 0, written = 0;
+		      victim_records = 0;
 };
 
 class Fuzzer {
@@ -112,7 +106,7 @@ public:
 			return violation("setup: pidfd_open or mmap failed: " + std::string(std::strerror(errno)));
 		for (std::uint64_t i = 0; i < iterations && violations_.size() < 10; i++) {
 			iteration_ = i;
-			switch (rng_() % 9) {
+			switch (rng_() % 8) {
 			case 0:
 				make_signalfd();
 				break;
@@ -123,9 +117,6 @@ public:
 				break;
 			case 4:
 				send_other();
-				break;
-			case 5:
-				write_some();
 				break;
 			default:
 				read_some();
@@ -428,100 +419,6 @@ private:
 		}
 	}
 
-	// A write(2) of 0 to 70 random records (mostly of signals in the fd's
-	// mask), now and then not whole records or from a buffer that ends
-	// in a PROT_NONE page. The kernel takes at most kWriteMax records, a
-	// writable fd is SFD_RAW with one queue flag, and it checks every
-	// record it takes before queueing any; a record that cannot be
-	// queued with its siginfo (RLIMIT_SIGPENDING) ends the write.
-	void write_some()
-	{
-		if (fds_.empty())
-			return make_signalfd();
-		// Far from RLIMIT_SIGPENDING, where a write would end early,
-		// which the model does not follow: read instead.
-		if (model_.size() > kWriteQueueBound)
-			return read_some();
-		stats_.writes++;
-		Fd &fd = fds_[rng_() % fds_.size()];
-		const std::size_t records = rng_() % 4 ? rng_() % 9 : rng_() % 71;
-		std::vector<RawSiginfo> recs(records);
-		// Signals of the fd's mask that the fuzzer may queue: glibc
-		// unblocks its two internal ones in every thread it creates.
-		std::uint64_t mask = fd.mask;
-		for (int s = 1; s <= kNsig; s++)
-			if (!fuzzable(s))
-				mask &= ~(1ull << (s - 1));
-		for (RawSiginfo &r : recs) {
-			int sig = random_sig();
-			if (mask) {
-				do
-					sig = 1 + static_cast<int>(rng_() % kNsig);
-				while (!(mask & (1ull << (sig - 1))));
-			}
-			r = random_info(sig);
-			std::memset(r.bytes + kKernelSiginfo, 0, kRecord - kKernelSiginfo);
-			reinterpret_cast<siginfo_t *>(r.bytes)->si_signo = sig;
-		}
-		// Half the writes have one record that is bad, or may be: a
-		// nonzero tail, or a random signal number.
-		if (records && rng_() % 2) {
-			RawSiginfo &r = recs[rng_() % records];
-			if (rng_() % 2)
-				r.bytes[kKernelSiginfo + rng_() % (kRecord - kKernelSiginfo)] = 1;
-			else
-				reinterpret_cast<siginfo_t *>(r.bytes)->si_signo = random_sig();
-		}
-		std::size_t len = records * kRecord;
-		if (rng_() % 8 == 0)
-			len = rng_() % (len + 1);
-		std::size_t room = len;
-		const char *buf = reinterpret_cast<const char *>(recs.data());
-		if (rng_() % 6 == 0) {
-			room = rng_() % (std::min(len, guard_none_.page()) + 1);
-			char *b = guard_none_.before_boundary(room);
-			std::memcpy(b, recs.data(), room);
-			buf = b;
-			stats_.faulting_writes++;
-		}
-		const ssize_t n = ::write(fd.fd.get(), buf, len);
-		const int err = n < 0 ? errno : 0;
-
-		// What the kernel must have done.
-		const bool writable = (fd.mode & 0x10) && (fd.mode & 0x60);
-		const std::size_t take = std::min(len / kRecord, kWriteMax);
-		int expect_err = 0;
-		if (!writable || len == 0 || len % kRecord)
-			expect_err = EINVAL;
-		for (std::size_t i = 0; !expect_err && i < take; i++) {
-			const RawSiginfo &r = recs[i];
-			const int sig = r.signo();
-			if ((i + 1) * kRecord > room)
-				expect_err = EFAULT;
-			else if (std::any_of(r.bytes + kKernelSiginfo, r.bytes + kRecord, [](unsigned char c) { return c; }) ||
-				 sig < 1 || sig > kNsig || !(fd.mask & (1ull << (sig - 1))))
-				expect_err = EINVAL;
-		}
-		if (expect_err) {
-			expect_check(err == expect_err, "write of " + std::to_string(len) + " bytes: expected " +
-								std::strerror(expect_err) + ", got " + describe(n, err));
-			return;
-		}
-		// All taken records are good: each is queued until a real-time
-		// one meets RLIMIT_SIGPENDING (EAGAIN if it is the first).
-		const std::size_t queued = n < 0 ? 0 : std::size_t(n) / kRecord;
-		const bool ok = n < 0 ? err == EAGAIN && recs[0].signo() >= 32
-				      : n % kRecord == 0 && queued >= 1 && queued <= take &&
-						(queued == take || recs[queued].signo() >= 32);
-		if (!ok) {
-			violation("write of " + std::to_string(take) + " good records: got " + describe(n, err));
-			return resync();
-		}
-		for (std::size_t i = 0; i < queued; i++)
-			model_.send(fd.mode & 0x20, as_queued(recs[i], recs[i].signo()));
-		stats_.written += queued;
-	}
-
 	// struct signalfd_siginfo starts with ssi_signo, ssi_errno, ssi_code.
 	static bool classic_matches(const RawSiginfo &got, const RawSiginfo &want)
 	{
@@ -709,7 +606,7 @@ int run(std::uint64_t seed, std::uint64_t iterations)
 	fcntl(report[0], F_SETFL, O_NONBLOCK);
 	int victim_pidfd = sys_pidfd_open(pid, 0);
 
-	ktap::Report ktap_report(4);
+	ktap::Report ktap_report(3);
 	std::optional<Fuzzer> fuzzer;
 	std::thread([&] {
 		fuzzer.emplace(seed, pid, victim_pidfd, report[0]);
@@ -730,17 +627,12 @@ int run(std::uint64_t seed, std::uint64_t iterations)
 			  std::to_string(fuzzer->reserved_reached_other()) + " accepted, " + std::to_string(st.eperm_other) +
 				  " refused");
 	ktap_report.check(v.empty(), "model_and_kernel_agree", std::to_string(v.size()) + " violations");
-	ktap_report.check(st.written > 0 && st.faulting_writes > 0, "writes_queued_records_and_some_faulted",
-			  std::to_string(st.writes) + " writes (" + std::to_string(st.faulting_writes) +
-				  " faulting) queued " + std::to_string(st.written) + " records");
 	ktap::note("fuzz figures: %" PRIu64 " iterations: %" PRIu64 " signalfd4 (%" PRIu64 " updates), %" PRIu64
 		   " reads (%" PRIu64 " faulting) returning %" PRIu64 " records, %" PRIu64 " self-sends (%" PRIu64
 		   " accepted), %" PRIu64 " sends to another process (%" PRIu64 " accepted, %" PRIu64
-		   " EPERM), %" PRIu64 " records received there, %" PRIu64 " writes (%" PRIu64 " faulting) queueing %" PRIu64
-		   " records",
+		   " EPERM), %" PRIu64 " records received there",
 		   st.iterations, st.signalfds, st.updates, st.reads, st.faulting_reads, st.records, st.sends_self,
-		   st.accepted_self, st.sends_other, st.accepted_other, st.eperm_other, st.victim_records, st.writes,
-		   st.faulting_writes, st.written);
+		   st.accepted_self, st.sends_other, st.accepted_other, st.eperm_other, st.victim_records);
 	return ktap_report.exit_status();
 }
 

@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 // sigcr_stress: sender threads and sender processes queue RT signals to
-// this process's shared queue and to its reader threads' private queues
-// (one sender thread writes batches of records to an SFD_RAW | SFD_GROUP
-// fd, the rest send one signal per call), while reader threads take them off through SFD_GROUP and SFD_PRIVATE
+// this process's shared queue and to its reader threads' private queues,
+// while reader threads take them off through SFD_GROUP and SFD_PRIVATE
 // signalfds, with read(2) and with io_uring, some of them into buffers that
 // fault part way. Every signal carries its sender and sequence number in
 // si_value. Checks, in KTAP:
@@ -50,7 +49,7 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-constexpr int kSenders = 7;
+constexpr int kSenders = 6;
 constexpr int kGroupReaders = 2;
 constexpr int kPrivateReaders = 3;
 constexpr int kReaders = kGroupReaders + kPrivateReaders;
@@ -116,16 +115,14 @@ struct Sender {
 	bool child;	// a process of its own, or a thread of this one
 	bool to_private;	// reader threads' private queues, or the shared one
 	int si_code;
-	bool by_write;	// batches written to an SFD_RAW | SFD_GROUP fd
 };
 
 // A thread of this process may queue a reserved code to its own process
 // (SI_TKILL here, to the shared queue), not into another thread's private
 // queue; other processes queue SI_QUEUE.
 constexpr Sender kSenderSpecs[kSenders] = {
-	{false, false, SI_TKILL, false}, {false, true, SI_QUEUE, false}, {true, false, SI_QUEUE, false},
-	{true, false, SI_QUEUE, false},  {true, true, SI_QUEUE, false},  {true, true, SI_QUEUE, false},
-	{false, false, SI_TKILL, true},
+	{false, false, SI_TKILL}, {false, true, SI_QUEUE}, {true, false, SI_QUEUE},
+	{true, false, SI_QUEUE},  {true, true, SI_QUEUE},  {true, true, SI_QUEUE},
 };
 
 struct SenderStats {
@@ -183,52 +180,6 @@ void send_loop(int id, pid_t tgid, const pid_t *private_tids, std::uint64_t budg
 		if (ret == 0) {
 			st.sent.store(++seq);
 			sig = 0;
-		} else if (!st.retry(errno)) {
-			break;
-		}
-	}
-}
-
-// A sender that writes batches of 1 to 64 records, its sequence numbers in
-// order, to an SFD_RAW | SFD_GROUP fd of its own: into the shared queue. A
-// short write (RLIMIT_SIGPENDING) or EAGAIN leaves the rest of the batch
-// for the next write. It sends at most its share of the budget.
-void write_loop(int id, std::uint64_t budget, std::uint64_t seed, Shared &sh)
-{
-	const Sender &spec = kSenderSpecs[id];
-	SenderStats &st = sh.senders[id];
-	std::mt19937_64 rng(seed + id);
-	UniqueFd fd(sys_signalfd4(-1, stress_signals(), kSfdRaw | kSfdGroup | kSfdNonblock));
-	std::vector<siginfo_t> batch;
-	std::size_t done = 0;
-	std::uint32_t seq = 0;
-
-	if (fd.get() < 0) {
-		st.errors++;
-		st.last_errno = errno;
-		return;
-	}
-	while (!sh.stop.load(std::memory_order_relaxed)) {
-		if (done == batch.size()) {
-			const std::size_t want = 1 + rng() % kMaxBatch;
-			batch.clear();
-			done = 0;
-			// Its share of the budget: a batch sends far more per
-			// call than the others, and would take nearly all of it.
-			while (batch.size() < want && seq + batch.size() < budget / kSenders &&
-			       sh.taken.fetch_add(1) < budget) {
-				const auto value = (static_cast<std::uint32_t>(id) << kSeqBits) |
-						   (seq + static_cast<std::uint32_t>(batch.size()));
-				batch.push_back(queued_siginfo(shared_sig(rng() % 2), static_cast<int>(value), spec.si_code));
-			}
-			if (batch.empty())
-				break;
-		}
-		const ssize_t w = write(fd.get(), &batch[done], (batch.size() - done) * kRecord);
-		if (w > 0) {
-			done += std::size_t(w) / kRecord;
-			seq += static_cast<std::uint32_t>(std::size_t(w) / kRecord);
-			st.sent.store(seq);
 		} else if (!st.retry(errno)) {
 			break;
 		}
@@ -534,10 +485,7 @@ public:
 		const pid_t self = getpid();
 		for (int id = 0; id < kSenders; id++) {
 			auto loop = [this, id, self] {
-				if (kSenderSpecs[id].by_write)
-					write_loop(id, opt_.signals, opt_.seed, *sh_);
-				else
-					send_loop(id, self, private_tids_, opt_.signals, opt_.seed, *sh_);
+				send_loop(id, self, private_tids_, opt_.signals, opt_.seed, *sh_);
 				sh_->finished++;
 			};
 			if (!kSenderSpecs[id].child) {
@@ -567,9 +515,6 @@ public:
 			waitpid(pid, nullptr, 0);
 		threads.clear();
 		send_seconds_ = std::chrono::duration<double>(Clock::now() - start).count();
-		for (int id = 0; id < kSenders; id++)
-			if (kSenderSpecs[id].by_write)
-				written_ += sh_->senders[id].sent;
 		for (auto &st : sh_->senders) {
 			sent_ += st.sent;
 			eagain_ += st.eagain;
@@ -626,13 +571,13 @@ public:
 		report.check(after == baseline_, "sigq_returns_to_baseline",
 			     "SigQ " + std::to_string(after) + ", baseline " + std::to_string(baseline_));
 
-		ktap::note("stress figures: %" PRIu64 " signals sent (%" PRIu64 " by write(2) of records) in %.1f s (%" PRIu64
+		ktap::note("stress figures: %" PRIu64 " signals sent in %.1f s (%" PRIu64
 			   " refused with EAGAIN and retried), "
 			   "%" PRIu64 " read (%" PRIu64 " by read(2), %" PRIu64 " by io_uring), %" PRIu64
 			   " reads into faulting buffers (%" PRIu64 " EFAULT), %" PRIu64 " reads failed by fail_usercopy%s, %" PRIu64
 			   " SFD_PRIVATE io_uring reads moved to io-wq (EOPNOTSUPP), lost %" PRIu64 ", duplicated %" PRIu64
 			   ", max SigQ %ld",
-			   sent_, written_, send_seconds_, eagain_, tally_.records.load(), tally_.by_read.load(), tally_.by_uring.load(),
+			   sent_, send_seconds_, eagain_, tally_.records.load(), tally_.by_read.load(), tally_.by_uring.load(),
 			   tally_.faulting_reads.load(), tally_.efaults.load(), tally_.injected.load(),
 			   inject_ ? "" : " (not in this kernel)", tally_.uring_punted.load(), lost, tally_.duplicates.load(),
 			   max_sigq_);
@@ -675,7 +620,7 @@ private:
 	std::atomic<pid_t> tids_[kReaders] = {};
 	pid_t private_tids_[kPrivateReaders] = {};
 	double send_seconds_ = 0;
-	std::uint64_t sent_ = 0, written_ = 0, eagain_ = 0, send_errors_ = 0;
+	std::uint64_t sent_ = 0, eagain_ = 0, send_errors_ = 0;
 	int last_send_errno_ = 0;
 };
 

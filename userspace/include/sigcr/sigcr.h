@@ -7,7 +7,7 @@
 // any thread; dump_thread() and restore_thread() in every thread, each for
 // its own queue. Restored signals keep their original siginfo, si_code
 // included. This needs the kernel's SFD_RAW, SFD_PRIVATE and SFD_GROUP,
-// with writes of SFD_RAW records to such an fd.
+// and its rule that any thread may send any siginfo to its own process.
 #pragma once
 
 #include <csignal>
@@ -67,15 +67,18 @@ Status dump_shared(const sigset_t &mask, ProcessDump &dump);
 Status dump_thread(const sigset_t &mask, ProcessDump &dump);
 
 // Queue the shared signals of @dump back into the process's shared queue,
-// in order: written to an SFD_RAW | SFD_GROUP fd, 64 records per write(2).
-// Any thread may call it. On an error, the records before the one named
-// are queued (RLIMIT_SIGPENDING: EAGAIN).
+// in order, one rt_sigqueueinfo() to the own process per signal. Any
+// thread may call it. An error names the record that failed; the ones
+// before it are queued. Over RLIMIT_SIGPENDING a real-time record fails
+// with EAGAIN, but as with any sender a standard signal with a negative
+// si_code, or a real-time SI_USER one, is queued without its siginfo.
 Status restore_shared(const ProcessDump &dump);
 
 // Queue the private signals that thread @dumped_tid had in @dump back into
-// the calling thread's own queue, in order, through an SFD_RAW |
-// SFD_PRIVATE fd. Each thread restores its own, as each dumped its own: a
-// write reaches only the writing thread's queue.
+// the calling thread's own queue, in order (rt_tgsigqueueinfo() to itself),
+// with restore_shared()'s errors. Each thread restores its own, as each
+// dumped its own: the kernel refuses a reserved si_code into another
+// thread's queue.
 Status restore_thread(const ProcessDump &dump, pid_t dumped_tid);
 
 // The versioned, checksummed image of a dump.
