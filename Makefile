@@ -21,7 +21,7 @@ setup: ## Install the Debian packages the project needs (idempotent)
 
 # The steps "make run" takes (ci/run-arch.sh), one target each, in its
 # order; each step's script says which earlier one is missing.
-tree: ## Unpack the pinned kernel source into build/src and apply patches/
+tree: ## Unpack the pinned kernel source into build/src: a branch per posting in patches/, and series, the stack
 	@kernel/tree.sh prepare
 
 kernel: ## The tree, then ARCH's kernel and its UAPI headers (VNG=1: virtme-ng variant)
@@ -54,7 +54,7 @@ run-vng: setup ## Boot the vng variant with virtme-ng, run the kselftests and th
 run-debug: setup ## Boot the ARCH kernel with KASAN, UBSAN, lockdep & co. (debug.config), run every suite
 	@ci/run-arch.sh $(ARCH) debug
 
-check-series: setup ## Every patch: builds on both arches, checkpatch --strict, sparse and W=1
+check-series: setup ## Every commit of every posting builds on both arches; checkpatch --strict, sparse and W=1
 	@kernel/check-series.sh
 
 test: ## What CI runs: host checks, both arches, x86_64 under virtme-ng (kselftests, CRIU), the debug kernel
@@ -69,20 +69,20 @@ bench: setup ## Dump and restore benchmark, both arches: guest instructions (-ic
 check: ## The judge's own tests (no kernel build)
 	@python3 ci/judge/test_ktap.py
 
-export-patches: ## Write the tree's commits on base back into patches/
+export-patches: ## Write build/src's posting branches back into patches/N-NAME/, then stack series again
 	@kernel/tree.sh export
 
-man-pages: ## Unpack Debian's man pages into build/man-pages, apply patches/man-pages/, lint the pages they touch
+man-pages: ## Unpack Debian's man pages into build/man-pages, a branch per posting's man-pages/, lint the pages they touch
 	@kernel/man-pages.sh prepare
 	@kernel/man-pages.sh lint
 
-export-man-pages: ## Write build/man-pages' commits back into patches/man-pages/
+export-man-pages: ## Write build/man-pages' posting branches back into patches/N-NAME/man-pages/
 	@kernel/man-pages.sh export
 
-send-ready: ## Write the mail-ready series to build/send, signed by build/src's git identity (refuses a placeholder)
+send-ready: ## Write each posting mail-ready to build/send/N-NAME, signed by build/src's git identity (refuses a placeholder)
 	@kernel/tree.sh send-ready
 
-reset-tree: ## Drop the tree's local commits and edits, re-apply patches/
+reset-tree: ## Drop build/src's local commits and edits: every branch made again from patches/
 	@kernel/tree.sh reset
 
 clean: ## Remove build output but keep the kernel tree and ccache

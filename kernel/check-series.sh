@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# Check the series as a reviewer's build bot would:
-#   - checkpatch.pl --strict reports nothing on any patch in patches/, and
-#     every file a patch adds has a MAINTAINERS entry (checkpatch_report()
-#     in kernel/lib.sh);
-#   - every commit from base to the tip builds on x86_64 and arm64;
+# Check the postings as a reviewer's build bot would:
+#   - checkpatch.pl --strict reports nothing on any patch of any posting,
+#     and every file a patch adds has a MAINTAINERS entry
+#     (checkpatch_report() in kernel/lib.sh);
+#   - every commit of every posting's branch, each on the base alone
+#     (kernel/tree.sh), builds on x86_64 and arm64;
 #   - sparse (C=2; built by kernel/sparse.sh, since Debian 12's is too old
-#     for 7.3) and W=1 report nothing in the kernel files the series
-#     touches that they did not already report on base.
+#     for 7.3) and W=1 report nothing in the kernel files the postings
+#     touch that they did not already report on base: compared at base and
+#     at the tip of series, the stack of all postings.
 # Leaves build/src on the series branch. Logs: build/series-check/.
 set -euo pipefail
 
@@ -22,7 +24,7 @@ g() { git -C "$src" "$@"; }
 checkpatch_bad=0
 checkpatch_one() { # PATCH REPORT
 	[ -z "$2" ] || { echo "$2"; checkpatch_bad=1; }
-	echo "checkpatch --strict: $(basename "$1"): $([ -z "$2" ] && echo clean || echo REPORTS)"
+	echo "checkpatch --strict: ${1#"$top"/patches/}: $([ -z "$2" ] && echo clean || echo REPORTS)"
 }
 checkpatch() {
 	checkpatch_series checkpatch_one
@@ -72,24 +74,31 @@ main() {
 	# check and report nothing.
 	sparse=$("$top/kernel/sparse.sh")
 
-	mapfile -t commits < <(g rev-list --reverse base..series)
+	mapfile -t posts < <("$top/kernel/tree.sh" postings)
+	local p c
+	for p in "${posts[@]}"; do
+		g rev-parse -q --verify "refs/heads/$p" >/dev/null || die "$src has no branch $p: run 'make tree'"
+		echo "$p: $(g rev-list --count "base..refs/heads/$p") commit(s)"
+	done
 	mapfile -t objs < <(g diff --name-only base series -- '*.c' ':!tools' | sed 's/\.c$/.o/')
-	echo "series: ${#commits[@]} commit(s); sparse and W=1 on ${objs[*]:-nothing}"
+	echo "sparse and W=1 on ${objs[*]:-nothing}"
 
-	step "checkpatch --strict on patches/" checkpatch
+	step "checkpatch --strict on every posting" checkpatch
 
 	trap 'g checkout -q series' EXIT
 	g checkout -q --detach base
 	step "base builds ($arches)" build_all || die "the base does not build"
 	[ "${#objs[@]}" -eq 0 ] || step "sparse and W=1 at base" findings base
 
-	local c
-	for c in "${commits[@]}"; do
-		g checkout -q --detach "$c"
-		step "$(g log -1 --format='%h %s') builds ($arches)" build_all ||
-			die "$(g log -1 --format='%h %s') does not build"
+	for p in "${posts[@]}"; do
+		for c in $(g rev-list --reverse "base..refs/heads/$p"); do
+			g checkout -q --detach "$c"
+			step "$p: $(g log -1 --format='%h %s') builds ($arches)" build_all ||
+				die "$p: $(g log -1 --format='%h %s') does not build"
+		done
 	done
-	[ "${#objs[@]}" -eq 0 ] || step "sparse and W=1 at the tip" findings tip
+	g checkout -q --detach series
+	[ "${#objs[@]}" -eq 0 ] || step "sparse and W=1 at the tip of series" findings tip
 
 	local arch new bad=0
 	for arch in $arches; do
@@ -103,8 +112,8 @@ main() {
 			echo "sparse and W=1 on $arch: nothing new ($(awk '{ n += $1 } END { print n + 0 }' "$out/tip-$arch.txt") finding(s) at base and tip)"
 		fi
 	done
-	[ "$bad" = 0 ] || die "the series adds sparse or W=1 findings"
-	echo "kernel/check-series.sh: every commit builds on $arches; checkpatch, sparse and W=1 clean"
+	[ "$bad" = 0 ] || die "the postings add sparse or W=1 findings"
+	echo "kernel/check-series.sh: every commit of every posting builds on $arches; checkpatch, sparse and W=1 clean"
 }
 
 main "$@"

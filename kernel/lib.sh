@@ -5,7 +5,8 @@
 #   git_build        git with the identity of the trees' own commits
 #   papt, deb_*      Debian packages fetched with a private apt
 #                    configuration, never installed
-#   checkpatch_*     checkpatch.pl --strict on the series
+#   postings, patch_files   the postings in patches/ and their patches
+#   checkpatch_*     checkpatch.pl --strict on every posting
 # kernel/arch.sh (the architectures) and kernel/versions.sh (the pinned
 # inputs) are the project's two tables, sourced beside it.
 # shellcheck shell=bash
@@ -32,7 +33,7 @@ step() {
 	"$@"
 	rc=$?
 	set -e
-	printf '<== %s: %s in %.1fs\n' "$what" "$([ "$rc" = 0 ] && echo done || echo "FAILED (exit $rc)")" \
+	printf '<== %s: %s in %.1fs\n' "$what" "$([ "$rc" = 0 ] && echo "done" || echo "FAILED (exit $rc)")" \
 		"$(echo "$(date +%s.%N) - $start" | bc)"
 	return "$rc"
 }
@@ -106,21 +107,45 @@ checkpatch_report() {
 	# Debian's python3 has ply and git for spdxcheck.py; pyenv's may not.
 	(cd "$src" && PATH=/usr/bin:$PATH ./scripts/checkpatch.pl --strict -q \
 		--ignore FILE_PATH_CHANGES "$p" 2>&1) || true
-	for f in $(awk '/^diff --git / { file = substr($4, 3) } /^new file mode/ { print file }' "$p"); do
-		(cd "$src" && perl scripts/get_maintainer.pl --no-git --no-git-fallback -f "$f" 2>/dev/null) |
-			grep -v 'THE REST' | grep -q '(maintainer:' ||
-			echo "$(basename "$p"): $f is in no MAINTAINERS entry with a maintainer"
-	done
+	awk '/^diff --git / { file = substr($4, 3) } /^new file mode/ { print file }' "$p" |
+		while read -r f; do
+			(cd "$src" && perl scripts/get_maintainer.pl --no-git --no-git-fallback -f "$f" 2>/dev/null) |
+				grep -v 'THE REST' | grep -q '(maintainer:' ||
+				echo "${p#"$top"/patches/}: $f is in no MAINTAINERS entry with a maintainer"
+		done
 }
 
-# checkpatch_series FN: FN PATCH REPORT for every patch in patches/ (not
-# the cover letter), REPORT being checkpatch_report's of the tree in
-# build/src. ci/host-checks.sh and kernel/check-series.sh report with it.
+# The postings, one name a line in stack order: every directory
+# patches/N-NAME/, ordered by N. Each is posted on its own, to its own
+# maintainers, and applies alone to the pristine base; stacked in this
+# order they are the kernel the guests run (branch series of build/src).
+postings() {
+	local d
+	for d in "$top"/patches/[0-9]*-*/; do
+		[ -d "$d" ] || continue
+		d=${d%/}
+		echo "${d##*/}"
+	done | sort -t- -k1,1n -k2
+}
+
+# patch_files DIR: DIR's patches in order, the cover letter left out.
+patch_files() {
+	local f
+	for f in "$1"/[0-9][0-9][0-9][0-9]-*.patch; do
+		[ -f "$f" ] && [ "${f##*/}" != 0000-cover-letter.patch ] && echo "$f"
+	done
+	return 0
+}
+
+# checkpatch_series FN: FN PATCH REPORT for every kernel patch of every
+# posting (not the cover letters), REPORT being checkpatch_report's of the
+# tree in build/src. ci/host-checks.sh and kernel/check-series.sh report
+# with it.
 checkpatch_series() {
-	local p
-	for p in "$top"/patches/0*.patch; do
-		[ -e "$p" ] || continue
-		[ "$(basename "$p")" = 0000-cover-letter.patch ] && continue
-		"$1" "$p" "$(checkpatch_report "$top/build/src" "$p")"
+	local p f
+	for p in $(postings); do
+		for f in $(patch_files "$top/patches/$p"); do
+			"$1" "$f" "$(checkpatch_report "$top/build/src" "$f")"
+		done
 	done
 }

@@ -1,33 +1,38 @@
 #!/usr/bin/env bash
-# The man-pages patches that document the series: patches/man-pages/ on
-# top of the pages Debian ships in manpages and manpages-dev
+# The man-pages patches that document the postings: patches/N-NAME/man-pages/
+# on top of the pages Debian ships in manpages and manpages-dev
 # (MANPAGES_VERSION, kernel/versions.sh), laid out as upstream's tree lays them
 # out (man/manSECTION/NAME.SECTION), as a git repository in build/man-pages
-# whose first commit is those pages (tag "base").
+# whose first commit is those pages (tag "base"), with a branch per posting
+# that has man pages, named as the posting (kernel/queue.sh): the base and
+# that posting's man-pages patches, applied with git am -3.
 #
-#   man-pages.sh prepare   fetch and unpack once, then (re)apply the
-#                          patches when they changed
-#   man-pages.sh export    write base..HEAD back into patches/man-pages/
-#   man-pages.sh verify    patches/man-pages/ is exactly what export writes
-#   man-pages.sh lint      groff -ww and mandoc -T lint on every page the
-#                          patches touch: no warning the page at base lacks
+#   man-pages.sh postings  the postings with man-pages patches, in order
+#   man-pages.sh prepare   fetch and unpack once, then make again the
+#                          branches whose patches changed
+#   man-pages.sh export    write every posting branch back into
+#                          patches/N-NAME/man-pages/
+#   man-pages.sh verify [POSTING...]   each posting's man-pages/ is exactly
+#                          what export writes
+#   man-pages.sh lint [POSTING...]     groff -ww and mandoc -T lint on every
+#                          page a posting's branch touches: no warning the
+#                          page at base lacks
 #
-# Like patches/, patches/man-pages/ is the single source of truth: edit in
-# build/man-pages, commit there, export.
+# As in the kernel tree, patches/ is the truth: check out a posting's
+# branch in build/man-pages (a new one: git -C build/man-pages branch
+# N-NAME base), commit there, then make export-man-pages.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/kernel/versions.sh"
 . "$top/kernel/lib.sh"
+. "$top/kernel/queue.sh"
 src=$top/build/man-pages
-patches=$top/patches/man-pages
 packages=(manpages manpages-dev)
+q_src=$src q_sub=man-pages
+q_format=(--zero-commit --abbrev=12 --no-signature)
 
 say() { echo "kernel/man-pages.sh: $*"; }
-g() { git -C "$src" "$@"; }
-
-patch_files() { find "$patches" -maxdepth 1 -name '[0-9][0-9][0-9][0-9]-*.patch' | sort; }
-patches_hash() { patch_files | xargs -r cat | sha256sum | cut -d' ' -f1; }
 
 # The pinned version when sid still serves it, else the newest, loudly.
 fetch() {
@@ -78,54 +83,69 @@ unpack() {
 	mv "$tmp" "$src"
 }
 
-apply() {
-	local files
-	mapfile -t files < <(patch_files)
-	g reset -q --hard base
-	if [ "${#files[@]}" -gt 0 ]; then
-		GIT_COMMITTER_NAME=tree-build GIT_COMMITTER_EMAIL=build@localhost \
-			g am -3 -q "${files[@]}" ||
-			{ g am --abort || true; die "git am failed on patches/man-pages (tree left at base)"; }
+# Make the branches of POSTINGS from their patches; the main worktree
+# goes back to the branch it had, or to base.
+apply() { # POSTINGS...
+	local p head
+	head=$(q symbolic-ref -q --short HEAD || true)
+	for p in "$@"; do
+		q_apply "$p" -3 -q ||
+			die "patches/${q_failed#"$top"/patches/} does not apply to Debian's pages, even 3-way (branch $p left at base)"
+		say "branch $p: $(patch_files "$(q_dir "$p")" | wc -l) patch(es) on base"
+	done
+	if [ -n "$head" ] && [ -n "$(q_head "$head")" ]; then
+		q checkout -q "$head"
+	else
+		q checkout -q --detach base
 	fi
-	printf '%s %s\n' "$(patches_hash)" "$(g rev-parse HEAD)" > "$src/.git/series-applied"
-	say "build/man-pages: ${#files[@]} patch(es) on base"
 }
 
 prepare() {
-	local dir have_hash have_head
+	local dir head
 	dir=$(fetch)
 	if [ ! -d "$src/.git" ] || [ "$(cat "$src/.git/base-name")" != "$(basename "$dir")" ]; then
 		unpack "$dir"
-		apply
+	fi
+	q_no_legacy
+	q_migrate
+	q_plan
+	if [ "${#q_changed[@]}" = 0 ] && [ "${#q_gone[@]}" = 0 ]; then
+		say "build/man-pages up to date ($(q_postings | wc -l) posting(s))"
 		return
 	fi
-	read -r have_hash have_head < "$src/.git/series-applied" 2>/dev/null || true
-	[ "$(patches_hash)" != "${have_hash:-}" ] || return 0
-	if [ "$(g rev-parse HEAD)" != "${have_head:-}" ] || [ -n "$(g status --porcelain)" ]; then
-		die "patches/man-pages changed, but build/man-pages has commits or edits not exported"
+	q_refuse "Save them with 'make export-man-pages', or drop them: git -C build/man-pages reset --hard, then delete the branch." \
+		"$(q_unsaved_commits "${q_changed[@]}" "${q_gone[@]}"; q_unsaved_edits "${q_changed[@]}" "${q_gone[@]}")"
+	apply "${q_changed[@]}"
+	head=$(q symbolic-ref -q --short HEAD || true)
+	if [ -n "$head" ] && printf '%s\n' "${q_gone[@]}" | grep -qxF "$head"; then
+		q checkout -q --detach base
 	fi
-	apply
+	q_drop "${q_gone[@]}"
 }
-
-format() { g format-patch -q --zero-commit --abbrev=12 --no-signature -o "$1" base..HEAD; }
 
 export_pages() {
-	[ -z "$(g status --porcelain)" ] || die "build/man-pages has uncommitted changes"
-	mkdir -p "$patches"
-	rm -f "$patches"/[0-9][0-9][0-9][0-9]-*.patch
-	format "$patches"
-	printf '%s %s\n' "$(patches_hash)" "$(g rev-parse HEAD)" > "$src/.git/series-applied"
-	say "exported $(g rev-list --count base..HEAD) patch(es) to patches/man-pages/"
+	local bs
+	[ -d "$src/.git" ] || die "no tree at $src: run 'make man-pages' first"
+	q_migrate
+	mapfile -t bs < <(q_branches)
+	q_refuse "Commit them on their posting's branch first." "$(q_unsaved_edits "${bs[@]}")"
+	q_export_all
 }
 
-verify() {
-	local tmp rc=0
-	tmp=$(mktemp -d)
-	format "$tmp"
-	diff -r "$patches" "$tmp" >&2 || rc=1
-	rm -rf "$tmp"
-	[ "$rc" = 0 ] || die "patches/man-pages differs from what export writes"
-	say "patches/man-pages matches build/man-pages"
+verify() { # [POSTINGS...]
+	local p rc=0 ps=("$@")
+	[ -d "$src/.git" ] || die "no tree at $src: run 'make man-pages' first"
+	[ -z "$(q_legacy)" ] || { q_no_legacy 2>&1 | sed 's/^/  /' >&2; rc=1; }
+	[ "$#" -gt 0 ] || mapfile -t ps < <(q_all)
+	for p in "${ps[@]}"; do
+		if q_verify "$p"; then
+			say "patches/$p/man-pages matches branch $p of build/man-pages"
+		else
+			echo "kernel/man-pages.sh: patches/$p/man-pages differs from what export writes from branch $p" >&2
+			rc=1
+		fi
+	done
+	return "$rc"
 }
 
 # Warnings of groff -ww and mandoc -T lint (style level) for PAGE at REV,
@@ -135,7 +155,7 @@ warnings() { # REV PAGE
 	local dir page
 	dir=$(mktemp -d)
 	page=$dir/$(basename "$2")
-	g show "$1:$2" > "$page"
+	q show "$1:$2" > "$page"
 	{
 		(cd "$src/man" && groff -man -ww -z "$page" 2>&1) | sed "s|$page|$2|g"
 		mandoc -T lint -W style "$page" 2>&1 | sed "s|$page|$2|g" || true
@@ -143,24 +163,28 @@ warnings() { # REV PAGE
 	rm -rf "$dir"
 }
 
-lint() {
-	local page new rc=0
+lint() { # [POSTINGS...]
+	local p page new rc=0 ps=("$@")
 	command -v mandoc >/dev/null || die "mandoc is missing: make setup"
-	while read -r page; do
-		new=$(comm -13 <(warnings base "$page") <(warnings HEAD "$page"))
-		if [ -n "$new" ]; then
-			echo "$new" >&2
-			rc=1
-		fi
-		say "lint $page: $([ -z "$new" ] && echo clean || echo "NEW WARNINGS")"
-	done < <(g diff --name-only base..HEAD)
+	[ "$#" -gt 0 ] || mapfile -t ps < <(q_postings)
+	for p in "${ps[@]}"; do
+		while read -r page; do
+			new=$(comm -13 <(warnings base "$page") <(warnings "refs/heads/$p" "$page"))
+			if [ -n "$new" ]; then
+				echo "$new" >&2
+				rc=1
+			fi
+			say "lint $p: $page: $([ -z "$new" ] && echo clean || echo "NEW WARNINGS")"
+		done < <(q diff --name-only base "refs/heads/$p")
+	done
 	return "$rc"
 }
 
 case "${1:-}" in
+postings) q_postings ;;
 prepare) prepare ;;
 export) export_pages ;;
-verify) verify ;;
-lint) lint ;;
-*) die "usage: man-pages.sh prepare|export|verify|lint" ;;
+verify) shift; verify "$@" ;;
+lint) shift; lint "$@" ;;
+*) die "usage: man-pages.sh postings|prepare|export|verify [POSTING...]|lint [POSTING...]" ;;
 esac

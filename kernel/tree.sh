@@ -1,56 +1,65 @@
 #!/usr/bin/env bash
 # The kernel tree: Debian's linux-source-7.3, pinned (kernel/versions.sh), as a
-# git repository whose first commit is the pristine base (tag "base") with
-# patches/ on top.
+# git repository in build/src whose first commit is the pristine base (tag
+# "base"), with a branch per posting and the stack of them all:
+#
+#   patches/N-NAME/   a posting, mailed on its own to its own maintainers:
+#                     0000-cover-letter.patch and the patches (man pages in
+#                     man-pages/: kernel/man-pages.sh)
+#   branch N-NAME     the base and that posting's patches, applied with
+#                     plain git am: each posting applies alone to the base.
+#                     Its description is the cover letter's text.
+#   branch series     the base and every posting, in the order of N,
+#                     applied with git am -3: the kernel that make builds
+#                     and boots. The work tree stays on it.
 #
 #   tree.sh fetch     download the base with a private apt configuration
 #                     (build/apt, build/dl), falling back to the newest
 #                     linux-source-7.3 when the pinned one is gone
 #   tree.sh base-line print the base in use, one line
-#   tree.sh prepare   fetch and unpack once, then (re)apply patches/ when
-#                     it changed
-#   tree.sh export    write the commits base..HEAD back into patches/
-#   tree.sh verify    check that patches/ is exactly what export would write
-#   tree.sh send-ready     write the mail-ready series to build/send (or
-#                     $SEND_OUT), signed by the tree's git identity
-#   tree.sh reset     drop local commits and edits, re-apply patches/
+#   tree.sh postings  the postings with kernel patches, in stack order
+#   tree.sh prepare   fetch and unpack once, then make again the branches
+#                     of the postings whose patches changed, and series
+#   tree.sh export    write every posting branch back into patches/N-NAME/,
+#                     then make series again
+#   tree.sh verify [POSTING...]   each posting is exactly what export writes
+#   tree.sh applies-alone [POSTING...]   each posting's patches apply, in
+#                     order and without a 3-way merge, to the base
+#   tree.sh send-ready     write each posting mail-ready to build/send/N-NAME
+#                     (or $SEND_OUT/N-NAME), signed by the tree's git identity
+#   tree.sh reset     drop local commits and edits: every branch as patches/
+#                     makes it, posting branches without a posting deleted
 #   tree.sh base-worktree   check out tag base in build/src-base
 #   tree.sh worktree NAME REV   check out REV in build/src-NAME
 #
-# patches/ is the single source of truth. The cover letter's text lives in
-# the tree as the branch description (git branch --edit-description), seeded
-# from patches/0000-cover-letter.patch, so export reproduces it.
+# patches/ is the truth, kernel/queue.sh keeps the branches and it in step.
+# series is made from patches/, never edited: export refuses when series
+# has commits of its own. To change a posting, commit on its branch: check
+# it out (git -C build/src checkout 2-signalfd-raw) or give it a worktree
+# (git -C build/src worktree add ../wt-2 2-signalfd-raw), commit (amend,
+# rebase -i base) there, edit the cover letter with
+# git -C build/src branch --edit-description 2-signalfd-raw, then
+# make export-patches. A new posting is a new branch on base
+# (git -C build/src branch 5-NAME base), committed to, described and
+# exported the same way; a posting goes with git rm -r patches/N-NAME and
+# make tree.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/kernel/versions.sh"
 . "$top/kernel/lib.sh"
+. "$top/kernel/queue.sh"
 src=${KERNEL_SRC:-$top/build/src}
 patches=$top/patches
 base_env=$top/build/base.env
-stamp=$src/.git/series-applied
-branch=series
+q_src=$src q_sub=
+# format-patch as export, verify and send-ready all write: one set of flags.
+q_format=(--cover-letter --cover-from-description=subject --zero-commit --abbrev=12 --no-signature)
 
 say() { echo "kernel/tree.sh: $*"; }
-g() { git -C "$src" "$@"; }
-# git am needs a committer even where no identity is configured; the
-# patches keep their own authors.
-g_am() {
-	GIT_COMMITTER_NAME=kernel-build GIT_COMMITTER_EMAIL=build@localhost g "$@"
-}
-
-series_files() { mkdir -p "$patches"; find "$patches" -maxdepth 1 -name '[0-9][0-9][0-9][0-9]-*.patch' \
-	! -name '0000-cover-letter.patch' | sort; }
-
-series_hash() {
-	{
-		series_files
-		if [ -f "$patches/0000-cover-letter.patch" ]; then
-			echo "$patches/0000-cover-letter.patch"
-		fi
-	} |
-		xargs -r cat | sha256sum | cut -d' ' -f1
-}
+# build/base.env, written by fetch: the BASE_USED_* of the base in use.
+# shellcheck source=/dev/null
+base_load() { . "$base_env"; }
 
 # Download and unpack BASE_PACKAGE into build/dl/; write build/base.env,
 # which names the base every later step uses: the pinned version, or,
@@ -58,7 +67,7 @@ series_hash() {
 fetch() {
 	local want=$BASE_VERSION served version dir tarball sha fallback=0
 	if [ -f "$base_env" ]; then
-		. "$base_env"
+		base_load
 		if [ "$BASE_USED_REQUESTED" = "$want" ] && [ -f "$BASE_USED_TARBALL" ]; then
 			[ "$BASE_USED_FALLBACK" = 0 ] || warn_fallback
 			return
@@ -99,22 +108,23 @@ fetch() {
 }
 
 warn_fallback() {
-	. "$base_env"
+	base_load
 	cat >&2 <<-EOF
 	kernel/tree.sh: ****************************************************************
 	kernel/tree.sh: BASE FALLBACK: $BASE_SUITE no longer serves the pinned
 	kernel/tree.sh:   $BASE_PACKAGE $BASE_USED_REQUESTED; using the newest it serves,
 	kernel/tree.sh:   $BASE_USED_VERSION (tarball sha256 $BASE_USED_SHA256, verified by apt).
-	kernel/tree.sh: patches/ was exported from the pinned base; it is applied with
-	kernel/tree.sh: git am -3, and "patches/ matches the tree" is skipped. Pin the
-	kernel/tree.sh: new base in kernel/versions.sh and re-export the series.
+	kernel/tree.sh: patches/ was exported from the pinned base; each posting is
+	kernel/tree.sh: applied with git am -3, and "applies alone" and "patches/
+	kernel/tree.sh: matches the tree" are skipped. Pin the new base in
+	kernel/tree.sh: kernel/versions.sh and export the postings again.
 	kernel/tree.sh: ****************************************************************
 	EOF
 }
 
 # One line naming the base, for logs, results and the cover letter.
 base_line() {
-	. "$base_env"
+	base_load
 	printf '%s %s (Debian %s), %s sha256 %s%s\n' "$BASE_PACKAGE" "$BASE_USED_VERSION" \
 		"$BASE_SUITE" "$(basename "$BASE_TARBALL")" "$BASE_USED_SHA256" \
 		"$([ "$BASE_USED_FALLBACK" = 1 ] && echo ", FALLBACK: the pinned $BASE_USED_REQUESTED is gone")"
@@ -122,7 +132,7 @@ base_line() {
 
 unpack() {
 	local tmp=$src.unpack
-	. "$base_env"
+	base_load
 	say "unpacking $BASE_PACKAGE $BASE_USED_VERSION into $src"
 	rm -rf "$tmp" "$src"
 	mkdir -p "$tmp"
@@ -141,7 +151,7 @@ while start > 0 and lines[start - 1] in ("#", ""):
 del lines[start:end + 1]
 open(p, "w").write("\n".join(lines).rstrip("\n") + "\n")
 PY
-	git -C "$tmp" init -q -b "$branch"
+	git -C "$tmp" init -q -b series
 	git -C "$tmp" add -A -f
 	git_build "$tmp" commit -q -m "Linux $BASE_USED_VERSION (Debian $BASE_PACKAGE)" \
 		-m "Pristine base: $(base_line), without Debian's top-level .gitignore stanza."
@@ -174,72 +184,189 @@ print(subject + "\n\n" + "\n".join(lines[:cut]).strip())
 PY
 }
 
-apply_series() {
-	local files
-	mapfile -t files < <(series_files)
-	g reset -q --hard base
-	g clean -q -fdx
-	if [ "${#files[@]}" -gt 0 ]; then
-		say "applying ${#files[@]} patch(es) from patches/"
-		# -3: on a fallback base, a context that moved still applies.
-		g_am am -3 -q --whitespace=nowarn "${files[@]}" ||
-			{ g am --abort || true; die "git am failed on patches/ (tree left at base)"; }
-	else
-		say "patches/ is empty: tree is the pristine base"
-	fi
-	if [ -f "$patches/0000-cover-letter.patch" ]; then
-		g config "branch.$branch.description" "$(cover_description "$patches/0000-cover-letter.patch")"
-	fi
-	record
+tree_exists() { [ -d "$src/.git" ] || die "no tree at $src: run 'make tree' first"; }
+
+# On a fallback base, what the postings were made on is not there to
+# compare with: exit 4, a skip (ci/host-checks.sh).
+fallback_skip() {
+	tree_exists
+	base_load
+	[ "$BASE_USED_FALLBACK" = 1 ] || return 0
+	say "skipped: the postings were made on $BASE_USED_REQUESTED, the tree is $BASE_USED_VERSION (fallback)"
+	exit 4
 }
 
-record() { printf '%s %s\n' "$(series_hash)" "$(g rev-parse HEAD)" > "$stamp"; }
+# The postings as stacked: names and patches, in order.
+stack_hash() {
+	local p
+	for p in $(q_postings); do
+		echo "$p $(q_hash "$p")"
+	done | sha256sum | cut -d' ' -f1
+}
+
+# Make the branches of POSTINGS from their patches: plain git am on base
+# (git am -3 on a fallback base), the description from the cover letter.
+apply_postings() { # POSTINGS...
+	local p am=(-q --whitespace=nowarn)
+	base_load
+	if [ "$BASE_USED_FALLBACK" = 1 ]; then
+		am+=(-3)
+		say "fallback base: each posting is applied with git am -3, which does not show that it applies alone to the pinned base"
+	fi
+	for p in "$@"; do
+		say "applying patches/$p ($(patch_files "$patches/$p" | wc -l) patch(es)) to base as branch $p"
+		q_apply "$p" "${am[@]}" ||
+			die "patches/${q_failed#"$patches"/} does not apply to the pristine base (git am ${am[*]}): a posting must apply alone.
+  Branch $p is left at base. Rebase the posting onto base: git -C ${src#"$top"/} checkout $p,
+  git am -3 its patches, resolve, git am --continue, then make export-patches."
+		if [ -f "$patches/$p/0000-cover-letter.patch" ]; then
+			q config "branch.$p.description" "$(cover_description "$patches/$p/0000-cover-letter.patch")"
+		else
+			q config --unset "branch.$p.description" || true
+		fi
+	done
+}
+
+# Branch series: the base and every posting in order, with git am -3.
+# Postings that each add programs to a selftests Makefile or .gitignore
+# touch the same lines; a union merge keeps both sides there (git am -3
+# honours merge attributes).
+stack() {
+	local p files
+	mkdir -p "$src/.git/info"
+	printf '%s\n' 'tools/testing/selftests/**/Makefile merge=union' \
+		'tools/testing/selftests/**/.gitignore merge=union' > "$src/.git/info/attributes"
+	q checkout -q -f -B series base
+	q clean -q -fdx
+	q config --unset branch.series.description || true
+	q_record series -
+	for p in $(q_postings); do
+		mapfile -t files < <(patch_files "$patches/$p")
+		q_am "$src" -3 -q --whitespace=nowarn -- "${files[@]}" ||
+			die "the stack (branch series) stops at patches/${q_failed#"$patches"/}: it does not apply, even 3-way,
+  on top of the postings before $p; alone, each applies. Two postings change the same lines:
+  change one of them, or stack them in another order (the number N of patches/N-NAME),
+  then make tree. series holds the postings before $p."
+		q_record series -
+	done
+	q_record series "$(stack_hash)"
+	say "series: $(q rev-list --count base..series) commit(s) of $(q_postings | wc -l) posting(s) on base"
+}
 
 prepare() {
 	fetch
-	. "$base_env"
+	base_load
 	if [ ! -d "$src/.git" ] || [ "$(cat "$src/.git/base-sha256" 2>/dev/null)" != "$BASE_USED_SHA256" ]; then
 		unpack
-		apply_series
+	fi
+	q_no_legacy
+	q_migrate
+	q_plan
+	if [ "${#q_changed[@]}" = 0 ] && [ "${#q_gone[@]}" = 0 ] && series_current; then
+		say "tree up to date ($(q_postings | wc -l) posting(s), series: $(q rev-list --count base..series) commit(s) on base)"
 		return
 	fi
-	local want_hash have_hash have_head
-	want_hash=$(series_hash)
-	read -r have_hash have_head < "$stamp" 2>/dev/null || true
-	if [ "$want_hash" = "${have_hash:-}" ]; then
-		say "tree up to date ($(g rev-list --count base..HEAD) commit(s) on base)"
-		return
+	q_refuse "Save them with 'make export-patches', or drop them with 'make reset-tree'." \
+		"$(q_unsaved_commits series "${q_changed[@]}" "${q_gone[@]}"; q_unsaved_edits "${q_changed[@]}" "${q_gone[@]}")"
+	apply_postings "${q_changed[@]}"
+	if [ "${#q_changed[@]}" -gt 0 ] || ! series_stacked; then
+		stack
+	else
+		say "checking out series"
+		q checkout -q series
 	fi
-	if [ "$(g rev-parse HEAD)" != "${have_head:-}" ] || [ -n "$(g status --porcelain)" ]; then
-		die "patches/ changed, but $src has commits or edits not exported to patches/.
-  Save them with 'make export-patches', or drop them with 'make reset-tree'."
-	fi
-	apply_series
+	q_drop "${q_gone[@]}"
 }
 
-# format-patch as export, verify and send-ready all write: one set of flags.
-format_series() { # DIR [git -C target] [extra format-patch args...]
-	local dir=$1 repo=$2
-	shift 2
-	git -C "$repo" format-patch -q --cover-letter --cover-from-description=subject \
-		--zero-commit --abbrev=12 --no-signature -o "$dir" "$@" base..HEAD
+# Is series the stack of the postings as they are (and checked out)?
+series_stacked() { [ "$(q_rec series)" = "$(q_head series) $(stack_hash)" ]; }
+series_current() { series_stacked && [ "$(q symbolic-ref -q --short HEAD)" = series ]; }
+
+reset() {
+	local b ps gone=()
+	tree_exists
+	q_no_legacy
+	q_migrate
+	mapfile -t ps < <(q_postings)
+	apply_postings "${ps[@]}"
+	stack
+	for b in $(q_branches); do
+		grep -qxF "$b" <<< "$(q_postings)" || gone+=("$b")
+	done
+	q_drop "${gone[@]}"
 }
 
-export_series() {
-	[ -d "$src/.git" ] || die "no tree at $src: run 'make tree' first"
-	[ -z "$(g status --porcelain)" ] ||
-		die "$src has uncommitted changes: commit them in the tree first"
-	local n
-	n=$(g rev-list --count base..HEAD)
-	rm -f "$patches"/[0-9][0-9][0-9][0-9]-*.patch
-	if [ "$n" -eq 0 ]; then
-		say "no commits on base: patches/ is empty"
-		record
-		return
+# Every posting branch into patches/, then series made from them. Commits
+# of series' own (series is made, not edited) are not lost: when the new
+# stack differs from the old, the old is kept as branch series-before-export.
+export_postings() {
+	local b bs old own
+	tree_exists
+	q_migrate
+	mapfile -t bs < <(q_branches)
+	q_refuse "Commit them on their posting's branch first." "$(q_unsaved_edits "${bs[@]}")"
+	for b in "${bs[@]}"; do
+		q config "branch.$b.description" >/dev/null ||
+			die "branch $b has no description, which export writes as its cover letter: git -C ${src#"$top"/} branch --edit-description $b"
+	done
+	own=$(q_unsaved_commits series)
+	old=$(q_head series)
+	q_export_all
+	stack
+	if [ -n "$own" ] && [ "$(q rev-parse "$old^{tree}")" != "$(q rev-parse 'series^{tree}')" ]; then
+		q branch -f series-before-export "$old"
+		say "series had commits no posting has: the old series is branch series-before-export." \
+			"Cherry-pick what belongs to a posting onto its branch, then make export-patches."
 	fi
-	format_series "$patches" "$src"
-	say "exported $n patch(es) and a cover letter to patches/"
-	record
+}
+
+# Does every posting hold exactly what export would write from its branch?
+verify() { # [POSTINGS...]
+	local p rc=0 cover
+	fallback_skip
+	[ -z "$(q_legacy)" ] || { q_no_legacy 2>&1 | sed 's/^/  /' >&2; rc=1; }
+	local -a ps=("$@")
+	[ "$#" -gt 0 ] || mapfile -t ps < <(q_all)
+	for p in "${ps[@]}"; do
+		cover=$patches/$p/0000-cover-letter.patch
+		if ! q_verify "$p"; then
+			echo "kernel/tree.sh: patches/$p differs from what 'make export-patches' writes (hand edit, or unexported commits on branch $p)" >&2
+			rc=1
+		# A fresh clone takes the description back from the cover letter.
+		elif [ -f "$cover" ] && [ "$(cover_description "$cover")" != "$(q config "branch.$p.description")" ]; then
+			echo "kernel/tree.sh: patches/$p's cover letter does not give back branch $p's description (kernel/tree.sh cover_description)" >&2
+			rc=1
+		else
+			say "patches/$p matches branch $p ($(patch_files "$patches/$p" | wc -l) patch(es))"
+		fi
+	done
+	return "$rc"
+}
+
+# Does each posting apply, patch by patch and without a 3-way merge, to
+# the base? Into a scratch index: the tree and its branches are not
+# touched.
+applies_alone() { # [POSTINGS...]
+	local p f idx rc=0 bad
+	fallback_skip
+	local -a ps=("$@")
+	[ "$#" -gt 0 ] || mapfile -t ps < <(q_postings)
+	idx=$(mktemp -u)
+	for p in "${ps[@]}"; do
+		GIT_INDEX_FILE=$idx q read-tree base
+		bad=
+		for f in $(patch_files "$patches/$p"); do
+			GIT_INDEX_FILE=$idx q apply --cached "$f" || { bad=${f#"$patches"/}; break; }
+		done
+		if [ -n "$bad" ]; then
+			echo "kernel/tree.sh: patches/$bad does not apply to the base (with the posting's patches before it)" >&2
+			rc=1
+		else
+			say "patches/$p applies alone to the base ($(patch_files "$patches/$p" | wc -l) patch(es))"
+		fi
+	done
+	rm -f "$idx"
+	return "$rc"
 }
 
 # A second checkout of the tree at REV in build/src-NAME: the pristine base
@@ -247,98 +374,91 @@ export_series() {
 worktree() {
 	local name=${1:?usage: tree.sh worktree NAME REV} rev=${2:?usage: tree.sh worktree NAME REV}
 	local wt=$top/build/src-$name commit
-	[ -d "$src/.git" ] || die "no tree at $src: run 'make tree' first"
-	commit=$(g rev-parse --verify -q "$rev^{commit}") || die "no commit '$rev' in $src"
+	tree_exists
+	commit=$(q rev-parse --verify -q "$rev^{commit}") || die "no commit '$rev' in $src"
 	if [ -e "$wt/.git" ] && [ "$(git -C "$wt" rev-parse HEAD)" = "$commit" ]; then
 		say "$name worktree up to date"
 		return
 	fi
 	rm -rf "$wt"
-	g worktree prune
-	g worktree add -q --detach "$wt" "$commit"
-	say "$name worktree at $wt ($(g log -1 --format='%h %s' "$commit"))"
-}
-
-# Does patches/ hold exactly what export would write from the tree?
-verify() {
-	local tmp rc=0
-	[ -d "$src/.git" ] || die "no tree at $src: run 'make tree' first"
-	. "$base_env"
-	if [ "$BASE_USED_FALLBACK" = 1 ]; then
-		say "skipped: patches/ was exported from $BASE_USED_REQUESTED, the tree is $BASE_USED_VERSION (fallback)"
-		return 4
-	fi
-	tmp=$(mktemp -d)
-	format_series "$tmp" "$src"
-	# The cover letter's Date: is the time of the export.
-	diff -r -x man-pages -I '^Date: ' "$patches" "$tmp" >&2 || rc=1
-	rm -rf "$tmp"
-	[ "$rc" = 0 ] || die "patches/ differs from what 'make export-patches' writes (hand edit, or unexported commits in $src)"
-	# A fresh clone takes the description back from the cover letter.
-	if [ -f "$patches/0000-cover-letter.patch" ] &&
-		[ "$(cover_description "$patches/0000-cover-letter.patch")" != "$(g config "branch.$branch.description")" ]; then
-		die "the cover letter in patches/ does not give back the branch description (kernel/tree.sh cover_description)"
-	fi
-	say "patches/ matches the tree ($(g rev-list --count base..HEAD) patch(es))"
+	q worktree prune
+	q worktree add -q --detach "$wt" "$commit"
+	say "$name worktree at $wt ($(q log -1 --format='%h %s' "$commit"))"
 }
 
 # Addresses no patch may be sent from: RFC 2606/6761 reserved names, which
 # the repository's placeholder identity uses.
 reserved_domain='(\.(example|invalid|test|localhost)|@(example\.(com|net|org)|localhost))'
 
-# The series as it is mailed: each commit re-authored and signed off by
-# the tree's git identity (git -C build/src config user.name/user.email, or
-# GIT_AUTHOR_NAME/GIT_AUTHOR_EMAIL), Signed-off-by lines of placeholder
-# identities dropped, To: the maintainers and Cc: the lists that
-# scripts/get_maintainer.pl names, plus linux-api (new UAPI). Written from
-# a throwaway worktree; build/src and patches/ are not touched.
+# The postings as they are mailed, each in $out/POSTING: every commit
+# re-authored and signed off by the tree's git identity (git -C build/src
+# config user.name/user.email, or GIT_AUTHOR_NAME/GIT_AUTHOR_EMAIL),
+# Signed-off-by lines of placeholder identities dropped, To: the
+# maintainers and Cc: the lists that scripts/get_maintainer.pl names for
+# that posting's files, plus linux-api (new UAPI). Written from a
+# throwaway worktree; the branches and patches/ are not touched.
 send_ready() {
-	local out=${SEND_OUT:-$top/build/send} wt=$top/build/src-send ident name email
-	local -a addr=()
-	[ -d "$src/.git" ] || die "no tree at $src: run 'make tree' first"
-	ident=$(g var GIT_AUTHOR_IDENT 2>/dev/null) ||
+	local out=${SEND_OUT:-$top/build/send} wt=$top/build/src-send ident name email p
+	tree_exists
+	ident=$(q var GIT_AUTHOR_IDENT 2>/dev/null) ||
 		die "send-ready: no git identity in $src; set yours: git -C build/src config user.name 'Your Name'; git -C build/src config user.email you@example.org"
 	name=${ident% <*}
 	email=${ident#*<}; email=${email%%>*}
 	if [[ "$email" =~ ${reserved_domain}$ ]]; then
-		die "send-ready: refusing to sign the series as '$name <$email>', a placeholder identity (reserved domain).
+		die "send-ready: refusing to sign the postings as '$name <$email>', a placeholder identity (reserved domain).
   Set yours: git -C build/src config user.name 'Your Name'; git -C build/src config user.email you@your.domain"
 	fi
-	rm -rf "$wt" "$out"
-	g worktree prune
-	g worktree add -q -B send-ready "$wt" HEAD
+	rm -rf "$wt" "$out" "$top/build/send-ready.log"
+	q worktree prune
+	q worktree add -q --detach "$wt" base
+	# shellcheck disable=SC2064 # $wt is local: expanded now
 	trap "git -C '$src' worktree remove --force '$wt' 2>/dev/null; git -C '$src' branch -q -D send-ready 2>/dev/null" EXIT
-	git -C "$wt" config "branch.send-ready.description" "$(g config "branch.$branch.description")"
-	GIT_AUTHOR_NAME=$name GIT_AUTHOR_EMAIL=$email GIT_COMMITTER_NAME=$name GIT_COMMITTER_EMAIL=$email \
-		git -C "$wt" rebase -q --force-rebase base --exec \
-		"git log -1 --format=%B | grep -Ev '^Signed-off-by: .*${reserved_domain}>\$' | git commit -q --amend --reset-author -s -F -" \
-		>"$top/build/send-ready.log" 2>&1 ||
-		{ cat "$top/build/send-ready.log" >&2; die "send-ready: re-signing the commits failed"; }
-	while read -r a; do addr+=(--to="$a"); done < <(cd "$wt" && perl scripts/get_maintainer.pl \
-		--no-git --no-git-fallback --m --nol --no-rolestats $(git diff --name-only base..HEAD | sed 's/^/-f /'))
-	while read -r a; do
-		[[ " ${addr[*]} " == *" --to=$a "* ]] || addr+=(--cc="$a")
-	done < <(cd "$wt" && perl scripts/get_maintainer.pl \
-		--no-git --no-git-fallback --nom --l --no-rolestats $(git diff --name-only base..HEAD | sed 's/^/-f /'))
-	addr+=(--cc=linux-api@vger.kernel.org)
-	mkdir -p "$out"
-	GIT_AUTHOR_NAME=$name GIT_AUTHOR_EMAIL=$email GIT_COMMITTER_NAME=$name GIT_COMMITTER_EMAIL=$email \
-		format_series "$out" "$wt" --thread=shallow "${addr[@]}"
+	export GIT_AUTHOR_NAME=$name GIT_AUTHOR_EMAIL=$email GIT_COMMITTER_NAME=$name GIT_COMMITTER_EMAIL=$email
+	for p in $(q_postings); do
+		send_posting "$p" "$wt" "$out/$p"
+	done
 	if grep -rlE "<[^>]*${reserved_domain}>" "$out" >/dev/null; then
 		die "send-ready: a placeholder identity is still in $out"
 	fi
-	say "wrote $(ls "$out" | wc -l) mail(s) to $out, from $name <$email>; check them, then git send-email $out/*.patch"
+	say "wrote $(find "$out" -name '*.patch' | wc -l) mail(s) of $(q_postings | wc -l) posting(s) to $out, from $name <$email>;" \
+		"check them, then git send-email $out/POSTING/*.patch for each"
+}
+
+send_posting() { # POSTING WORKTREE OUT
+	local p=$1 wt=$2 a files
+	local -a addr=()
+	git -C "$wt" checkout -q -B send-ready "$p"
+	git -C "$wt" config branch.send-ready.description "$(q config "branch.$p.description")"
+	git -C "$wt" rebase -q --force-rebase base --exec \
+		"git log -1 --format=%B | grep -Ev '^Signed-off-by: .*${reserved_domain}>\$' | git commit -q --amend --reset-author -s -F -" \
+		>>"$top/build/send-ready.log" 2>&1 ||
+		{ cat "$top/build/send-ready.log" >&2; die "send-ready: re-signing the commits of $p failed"; }
+	files=$(git -C "$wt" diff --name-only base..HEAD | sed 's/^/-f /')
+	# shellcheck disable=SC2086 # one word per -f and file
+	while read -r a; do addr+=(--to="$a"); done < <(cd "$wt" && perl scripts/get_maintainer.pl \
+		--no-git --no-git-fallback --m --nol --no-rolestats $files)
+	# shellcheck disable=SC2086
+	while read -r a; do
+		[[ " ${addr[*]} " == *" --to=$a "* ]] || addr+=(--cc="$a")
+	done < <(cd "$wt" && perl scripts/get_maintainer.pl \
+		--no-git --no-git-fallback --nom --l --no-rolestats $files)
+	addr+=(--cc=linux-api@vger.kernel.org)
+	mkdir -p "$3"
+	git -C "$wt" format-patch -q "${q_format[@]}" --thread=shallow "${addr[@]}" -o "$3" base..HEAD
+	say "$p: $(find "$3" -name '*.patch' | wc -l) mail(s) to $(printf '%s\n' "${addr[@]}" | grep -c -- --to=) maintainer(s)"
 }
 
 case "${1:-}" in
 fetch) fetch ;;
 send-ready) send_ready ;;
 base-line) base_line ;;
+postings) q_postings ;;
 prepare) prepare ;;
-verify) verify ;;
+verify) shift; verify "$@" ;;
+applies-alone) shift; applies_alone "$@" ;;
 base-worktree) worktree base base ;;
 worktree) shift; worktree "$@" ;;
-export) export_series ;;
-reset) [ -d "$src/.git" ] || die "no tree at $src"; apply_series ;;
-*) die "usage: tree.sh fetch|base-line|prepare|export|verify|reset|base-worktree|worktree NAME REV" ;;
+export) export_postings ;;
+reset) reset ;;
+*) die "usage: tree.sh fetch|base-line|postings|prepare|export|verify [POSTING...]|applies-alone [POSTING...]|send-ready|reset|base-worktree|worktree NAME REV" ;;
 esac

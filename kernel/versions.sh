@@ -12,7 +12,7 @@ BASE_SUITE='trixie-backports'
 BASE_VERSION=${BASE_VERSION:-'7.3.4-1~bpo13+1'}
 BASE_TARBALL='usr/src/linux-source-7.3.tar.xz'
 BASE_SHA256='76df1affb19f24926949369be1d74b60071c963c598ce8780bddd4bbf0fc3bc4'
-# The man pages the series documents (patches/man-pages/): Debian's
+# The man pages the postings document (patches/N-NAME/man-pages/): Debian's
 # manpages and manpages-dev from sid, fetched the same way
 # (kernel/man-pages.sh), with a fallback to the newest sid serves.
 MANPAGES_SUITE='sid'

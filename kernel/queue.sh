@@ -1,0 +1,245 @@
+# A patch queue: a git tree whose first commit is what its patches apply
+# to (tag "base"), with one branch per posting (patches/N-NAME/, postings
+# in kernel/lib.sh) named as the posting and holding its patches for this
+# tree, which are kept as files in patches/N-NAME/$q_sub. The kernel
+# (kernel/tree.sh, q_sub empty) and the man pages (kernel/man-pages.sh,
+# q_sub man-pages) are queues. The files are the truth: prepare makes the
+# branches from them, export writes them from the branches.
+#
+# What a queue's script calls: q_postings and q_branches (what there is),
+# q_plan (what prepare has to make again: q_changed, q_gone), q_unsaved_*
+# and q_refuse (what that would lose), q_apply and q_drop (make or delete
+# a branch), q_export_all, q_verify. A later queue (CRIU's patches) is one
+# more script of that shape.
+#
+# The sourcing script sets, after sourcing kernel/lib.sh:
+#   q_src      the tree (its main worktree)
+#   q_sub      the queue's folder in a posting's directory ("": the
+#              directory itself)
+#   q_format   format-patch's flags, for export and verify alike
+#   say        its "SCRIPT: message"
+# What was applied or exported is recorded in $q_src/.git/queue-applied,
+# a line "BRANCH COMMIT HASH" per branch: its head then, and the hash of
+# the patches it was made from or written to.
+# shellcheck shell=bash
+# shellcheck disable=SC2154 # $top and the q_ settings are the sourcing script's
+
+q() { git -C "$q_src" "$@"; }
+q_dir() { echo "$top/patches/$1${q_sub:+/$q_sub}"; }
+q_stamp() { echo "$q_src/.git/queue-applied"; }
+
+# The postings that have patches in this queue, in stack order.
+q_postings() {
+	local p
+	for p in $(postings); do
+		[ -z "$(patch_files "$(q_dir "$p")")" ] || echo "$p"
+	done
+}
+
+# The posting branches: every branch of the tree named as a posting.
+q_branches() { q for-each-ref --format='%(refname:short)' refs/heads/ | grep -E '^[0-9]+-' || true; }
+q_head() { q rev-parse -q --verify "refs/heads/$1" || true; }
+
+# The hash of posting P's patches in this queue, cover letter included:
+# names and contents, so that a rename is a change.
+q_hash() { # P
+	local f
+	for f in $(patch_files "$(q_dir "$1")") "$(q_dir "$1")/0000-cover-letter.patch"; do
+		[ -f "$f" ] && { basename "$f"; cat "$f"; }
+	done | sha256sum | cut -d' ' -f1
+}
+
+# q_rec B: "COMMIT HASH" recorded for branch B. q_record B HASH: B is at
+# its head now, made from or written to patches of HASH (a branch that
+# is gone is forgotten).
+q_rec() { awk -v b="$1" '$1 == b { print $2, $3 }' "$(q_stamp)" 2>/dev/null || true; }
+q_record() { # BRANCH HASH
+	local s head
+	s=$(q_stamp)
+	head=$(q_head "$1")
+	{
+		awk -v b="$1" '$1 != b' "$s" 2>/dev/null || true
+		[ -z "$head" ] || echo "$1 $head $2"
+	} > "$s.new"
+	mv "$s.new" "$s"
+}
+
+# A tree prepared for the single-series layout kept "HASH HEAD" in
+# .git/series-applied: the branch checked out, at HEAD.
+q_migrate() {
+	local old=$q_src/.git/series-applied hash head
+	[ -f "$old" ] || return 0
+	read -r hash head < "$old" || true
+	echo "$(q symbolic-ref -q --short HEAD || echo HEAD) ${head:-none} ${hash:-none}" > "$(q_stamp)"
+	rm "$old"
+}
+
+# The single-series layout's patches, straight in patches/$q_sub.
+q_legacy() {
+	patch_files "$top/patches${q_sub:+/$q_sub}"
+	[ -n "$q_sub" ] || [ ! -f "$top/patches/0000-cover-letter.patch" ] ||
+		echo "$top/patches/0000-cover-letter.patch"
+}
+q_no_legacy() {
+	[ -z "$(q_legacy)" ] ||
+		die "patches/${q_sub:+$q_sub/} holds the single-series layout (NNNN-*.patch): the patches now live in postings,
+  patches/N-NAME/${q_sub:+$q_sub/}. Make a branch per posting in ${q_src#"$top"/} (git checkout -b N-NAME base,
+  git am -3 or cherry-pick its patches), then export: that removes the old files.
+  See the header of ${0#"$top"/}."
+}
+
+# What prepare has to do: q_changed, the postings whose patches are not
+# those their branch was made from or written to; q_gone, the recorded
+# posting branches whose posting has no patches here any more.
+q_plan() {
+	local p b all
+	all=$(q_postings)
+	q_changed=() q_gone=()
+	for p in $all; do
+		[ "$(q_rec "$p")" = "$(q_head "$p") $(q_hash "$p")" ] || q_changed+=("$p")
+	done
+	for b in $(q_branches); do
+		[ -z "$(q_rec "$b")" ] || grep -qxF "$b" <<< "$all" || q_gone+=("$b")
+	done
+}
+
+# The worktree that has branch B checked out, if one has.
+q_worktree() {
+	q worktree list --porcelain |
+		awk -v ref="refs/heads/$1" '/^worktree / { wt = substr($0, 10) } $0 == "branch " ref { print wt }'
+}
+
+# What would be lost by remaking BRANCHES: q_unsaved_commits prints the
+# branches whose head is not what was last applied or exported (a branch
+# never recorded counts, unless it is still at base), q_unsaved_edits the
+# worktrees of BRANCHES, and the main one, with uncommitted edits.
+# q_refuse dies naming them.
+q_unsaved_commits() { # BRANCHES...
+	local b head rec
+	for b in "$@"; do
+		head=$(q_head "$b")
+		rec=$(q_rec "$b")
+		[ -z "$head" ] || [ "${rec%% *}" = "$head" ] || [ "$head" = "$(q rev-parse 'base^{commit}')" ] ||
+			echo "branch $b has commits that no export wrote to patches/"
+	done
+}
+q_unsaved_edits() { # BRANCHES...
+	local b wt
+	for b in "$@"; do
+		wt=$(q_worktree "$b")
+		[ -z "$wt" ] || [ "$wt" = "$q_src" ] || [ -z "$(git -C "$wt" status --porcelain)" ] ||
+			echo "$wt (branch $b) has uncommitted edits"
+	done
+	[ -z "$(q status --porcelain)" ] || echo "$q_src has uncommitted edits"
+}
+q_refuse() { # WHAT-TO-DO PROBLEMS
+	[ -z "$2" ] || die "$2
+  $1"
+}
+
+# git am AM-ARGS FILES in WORKTREE; on failure, print git am's errors,
+# abort, and name the patch that did not apply in q_failed.
+q_am() { # WORKTREE AM-ARGS... -- FILES...
+	local wt=$1 args=() log next
+	shift
+	while [ "$1" != -- ]; do args+=("$1"); shift; done
+	shift
+	log=$(mktemp)
+	if git_build "$wt" am "${args[@]}" "$@" >"$log" 2>&1; then
+		rm "$log"
+		return 0
+	fi
+	grep -E '^(error|fatal):' "$log" >&2 || cat "$log" >&2
+	rm "$log"
+	next=$(cat "$(git -C "$wt" rev-parse --git-path rebase-apply/next)" 2>/dev/null || echo 1)
+	# shellcheck disable=SC2034 # read by the sourcing script
+	q_failed=${*:next:1}
+	git -C "$wt" am --abort || true
+	return 1
+}
+
+# Reset branch B to base and git am its patches there, in the worktree
+# that has B checked out (the main one if none has). On failure B is left
+# at base and q_failed names the patch that did not apply.
+q_apply() { # B AM-ARGS...
+	local b=$1 wt files
+	shift
+	mapfile -t files < <(patch_files "$(q_dir "$b")")
+	wt=$(q_worktree "$b")
+	wt=${wt:-$q_src}
+	git -C "$wt" checkout -q -f -B "$b" base
+	q_record "$b" -
+	q_am "$wt" "$@" -- "${files[@]}" || return 1
+	q_record "$b" "$(q_hash "$b")"
+}
+
+# Delete the posting branches BRANCHES, whose posting is gone.
+q_drop() { # BRANCHES...
+	local b
+	for b in "$@"; do
+		say "deleting branch $b (was $(q rev-parse --short "$b")): patches/$b${q_sub:+/$q_sub} is gone"
+		q branch -q -D "$b"
+		q_record "$b" -
+	done
+}
+
+# A posting's folder without a file left goes, and so does the posting's
+# directory, when empty.
+q_prune() { rmdir "$(q_dir "$1")" "$top/patches/$1" 2>/dev/null || true; }
+
+# Write branch B to patches/B/$q_sub: its patches replaced, the rest of
+# the folder (another queue's) kept.
+q_export() { # B
+	local dir
+	dir=$(q_dir "$1")
+	mkdir -p "$dir"
+	rm -f "$dir"/[0-9][0-9][0-9][0-9]-*.patch
+	q format-patch -q "${q_format[@]}" -o "$dir" "base..refs/heads/$1"
+	say "exported $1: $(patch_files "$dir" | wc -l) patch(es) to patches/$1${q_sub:+/$q_sub}"
+	q_prune "$1"
+	q_record "$1" "$(q_hash "$1")"
+}
+
+# Export every posting branch. A posting with patches here but no branch
+# is refused (git rm -r its folder if the posting is to go). The
+# single-series layout's patches go: the postings replace them.
+q_export_all() {
+	local p
+	[ -d "$q_src/.git" ] || die "no tree at $q_src: run prepare first"
+	for p in $(q_postings); do
+		[ -n "$(q_head "$p")" ] ||
+			die "patches/$p${q_sub:+/$q_sub} has patches but $q_src has no branch $p.
+  Make it again with prepare (or reset), or git rm -r patches/$p${q_sub:+/$q_sub} if the posting is to go."
+	done
+	if [ -n "$(q_legacy)" ]; then
+		[ -n "$(q_branches)" ] || die "no posting branch in $q_src to export (the postings would replace patches/${q_sub:+$q_sub/}NNNN-*.patch)"
+		say "removing the single-series layout's $(q_legacy | wc -l) file(s) from patches/${q_sub:+$q_sub/}: the postings replace them"
+		q_legacy | xargs rm
+		[ -z "$q_sub" ] || rmdir "$top/patches/$q_sub" 2>/dev/null || true
+	fi
+	for p in $(q_branches); do
+		q_export "$p"
+	done
+}
+
+# Does patches/B/$q_sub hold exactly what export writes from branch B?
+# Its differences go to stderr.
+q_verify() { # B
+	local dir tmp d rc=0 ex=()
+	dir=$(q_dir "$1")
+	[ -n "$(q_head "$1")" ] || { echo "$q_src has no branch $1: prepare makes it" >&2; return 1; }
+	tmp=$(mktemp -d)
+	mkdir "$tmp/out" "$tmp/none"
+	q format-patch -q "${q_format[@]}" -o "$tmp/out" "base..refs/heads/$1"
+	[ -d "$dir" ] || dir=$tmp/none
+	for d in "$dir"/*/; do
+		[ -d "$d" ] && ex+=(-x "$(basename "$d")")
+	done
+	# A cover letter's Date: is the time of the export.
+	diff -r "${ex[@]}" -I '^Date: ' "$dir" "$tmp/out" >&2 || rc=1
+	rm -rf "$tmp"
+	return "$rc"
+}
+
+# Every posting of the queue and every posting branch, for verify.
+q_all() { { q_postings; q_branches; } | sort -u -t- -k1,1n -k2; }
