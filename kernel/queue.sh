@@ -26,6 +26,28 @@
 
 q() { git -C "$q_src" "$@"; }
 q_dir() { echo "$top/patches/$1${q_sub:+/$q_sub}"; }
+
+# The subject prefix of branch B's mails when it is not format-patch's
+# PATCH (an RFC): branch.B.subjectPrefix, which the apply takes from the
+# cover letter's Subject. Prints format-patch's option, or nothing.
+q_prefix() { # B
+	local prefix
+	prefix=$(q config "branch.$1.subjectPrefix") || return 0
+	printf -- '--subject-prefix=%s\n' "$prefix"
+}
+
+# Set branch.B.subjectPrefix from the Subject of COVER ("[RFC PATCH 0/8]"
+# gives "RFC PATCH"); unset it for a plain PATCH or without a cover letter.
+q_take_prefix() { # B COVER
+	local prefix=
+	[ ! -f "$2" ] || prefix=$(sed -n 's/^Subject: \[\(.*\) [0-9]*\/[0-9]*\].*/\1/p' "$2" | head -n 1)
+	if [ -n "$prefix" ] && [ "$prefix" != PATCH ]; then
+		q config "branch.$1.subjectPrefix" "$prefix"
+	else
+		q config --unset "branch.$1.subjectPrefix" || true
+	fi
+}
+
 q_stamp() { echo "$q_src/.git/queue-applied"; }
 
 # The postings that have patches in this queue, in stack order.
@@ -194,7 +216,9 @@ q_export() { # B
 	dir=$(q_dir "$1")
 	mkdir -p "$dir"
 	rm -f "$dir"/[0-9][0-9][0-9][0-9]-*.patch
-	q format-patch -q "${q_format[@]}" -o "$dir" "base..refs/heads/$1"
+	local -a prefix
+	mapfile -t prefix < <(q_prefix "$1")
+	q format-patch -q "${q_format[@]}" "${prefix[@]}" -o "$dir" "base..refs/heads/$1"
 	say "exported $1: $(patch_files "$dir" | wc -l) patch(es) to patches/$1${q_sub:+/$q_sub}"
 	q_prune "$1"
 	q_record "$1" "$(q_hash "$1")"
@@ -230,7 +254,9 @@ q_verify() { # B
 	[ -n "$(q_head "$1")" ] || { echo "$q_src has no branch $1: prepare makes it" >&2; return 1; }
 	tmp=$(mktemp -d)
 	mkdir "$tmp/out" "$tmp/none"
-	q format-patch -q "${q_format[@]}" -o "$tmp/out" "base..refs/heads/$1"
+	local -a prefix
+	mapfile -t prefix < <(q_prefix "$1")
+	q format-patch -q "${q_format[@]}" "${prefix[@]}" -o "$tmp/out" "base..refs/heads/$1"
 	[ -d "$dir" ] || dir=$tmp/none
 	for d in "$dir"/*/; do
 		[ -d "$d" ] && ex+=(-x "$(basename "$d")")

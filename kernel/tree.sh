@@ -42,7 +42,8 @@
 # make export-patches. A new posting is a new branch on base
 # (git -C build/src branch 5-NAME base), committed to, described and
 # exported the same way; a posting goes with git rm -r patches/N-NAME and
-# make tree.
+# make tree. An RFC: git -C build/src config branch.N-NAME.subjectPrefix
+# 'RFC PATCH' before the export; the cover letter's Subject keeps it.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -224,6 +225,7 @@ apply_postings() { # POSTINGS...
 		else
 			q config --unset "branch.$p.description" || true
 		fi
+		q_take_prefix "$p" "$patches/$p/0000-cover-letter.patch"
 	done
 }
 
@@ -444,7 +446,9 @@ send_posting() { # POSTING WORKTREE OUT
 		--no-git --no-git-fallback --nom --l --no-rolestats $files)
 	addr+=(--cc=linux-api@vger.kernel.org)
 	mkdir -p "$3"
-	git -C "$wt" format-patch -q "${q_format[@]}" --thread=shallow "${addr[@]}" -o "$3" base..HEAD
+	local -a prefix
+	mapfile -t prefix < <(q_prefix "$p")
+	git -C "$wt" format-patch -q "${q_format[@]}" "${prefix[@]}" --thread=shallow "${addr[@]}" -o "$3" base..HEAD
 	say "$p: $(find "$3" -name '*.patch' | wc -l) mail(s) to $(printf '%s\n' "${addr[@]}" | grep -c -- --to=) maintainer(s)"
 }
 

@@ -550,10 +550,10 @@ public:
 	}
 
 	// The readers get 30 s to catch up; what is still unread then is lost.
-	// They stop sooner once every signal is read, or once SigQ has stayed
-	// at its baseline for a second with nothing read: then every signal is
-	// off its queue, read or lost (to fail_usercopy, whose losses would
-	// keep the count short for the whole 30 s).
+	// They stop sooner once every signal is read or, with fail_usercopy
+	// armed (whose losses keep the count short for the whole 30 s), once
+	// SigQ has stayed at its baseline for 5 s with nothing read: then
+	// every signal is off its queue, read or lost.
 	void finish_reading()
 	{
 		const auto deadline = Clock::now() + std::chrono::seconds(30);
@@ -563,7 +563,7 @@ public:
 			if (sample_sigq() > baseline_ || tally_.records.load() != records) {
 				quiet_since = Clock::now();
 				records = tally_.records;
-			} else if (Clock::now() - quiet_since >= std::chrono::seconds(1)) {
+			} else if (inject_ && Clock::now() - quiet_since >= std::chrono::seconds(5)) {
 				break;
 			}
 			std::this_thread::sleep_for(std::chrono::milliseconds(5));
