@@ -386,17 +386,15 @@ private:
 							    describe(n, err));
 			return;
 		}
-		// Take the model's records in order; each must match. The kernel
-		// faults a record's room in before it looks for a signal, so a
-		// record that does not fit ends the read whatever is pending.
+		// Take the model's records in order; each must match.
 		std::vector<RawSiginfo> want;
 		for (std::size_t i = 0; i < len / kRecord; i++) {
+			if (!model_.peek(fd.mode, fd.mask))
+				break;
 			if (i >= fit) {
 				more = true;
 				break;
 			}
-			if (!model_.peek(fd.mode, fd.mask))
-				break;
 			want.push_back(*model_.take(fd.mode, fd.mask));
 		}
 		expect_n = want.size();
