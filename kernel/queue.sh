@@ -48,6 +48,17 @@ q_take_prefix() { # B COVER
 	fi
 }
 
+# format-patch of branch B, as export and verify both write it. The
+# cover letter's From: is the committer's identity: the repository's
+# configured one, whatever a caller's environment says.
+q_format_patch() { # B ARGS...
+	local b=$1 prefix
+	shift
+	mapfile -t prefix < <(q_prefix "$b")
+	env -u GIT_COMMITTER_NAME -u GIT_COMMITTER_EMAIL -u GIT_AUTHOR_NAME -u GIT_AUTHOR_EMAIL \
+		git -C "$q_src" format-patch -q "${q_format[@]}" "${prefix[@]}" "$@" "base..refs/heads/$b"
+}
+
 q_stamp() { echo "$q_src/.git/queue-applied"; }
 
 # The postings that have patches in this queue, in stack order.
@@ -216,9 +227,7 @@ q_export() { # B
 	dir=$(q_dir "$1")
 	mkdir -p "$dir"
 	rm -f "$dir"/[0-9][0-9][0-9][0-9]-*.patch
-	local -a prefix
-	mapfile -t prefix < <(q_prefix "$1")
-	q format-patch -q "${q_format[@]}" "${prefix[@]}" -o "$dir" "base..refs/heads/$1"
+	q_format_patch "$1" -o "$dir"
 	say "exported $1: $(patch_files "$dir" | wc -l) patch(es) to patches/$1${q_sub:+/$q_sub}"
 	q_prune "$1"
 	q_record "$1" "$(q_hash "$1")"
@@ -254,9 +263,7 @@ q_verify() { # B
 	[ -n "$(q_head "$1")" ] || { echo "$q_src has no branch $1: prepare makes it" >&2; return 1; }
 	tmp=$(mktemp -d)
 	mkdir "$tmp/out" "$tmp/none"
-	local -a prefix
-	mapfile -t prefix < <(q_prefix "$1")
-	q format-patch -q "${q_format[@]}" "${prefix[@]}" -o "$tmp/out" "base..refs/heads/$1"
+	q_format_patch "$1" -o "$tmp/out"
 	[ -d "$dir" ] || dir=$tmp/none
 	for d in "$dir"/*/; do
 		[ -d "$d" ] && ex+=(-x "$(basename "$d")")
