@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Build the guest's C test programs, static, for one architecture, against
 # the kernel's installed UAPI headers (never the host's /usr/include/linux):
-# the smoke test, the x32 test, and the kselftests from the kernel tree
+# the smoke test, the cross-ABI layout test, the x32 test, and the
+# kselftests from the kernel tree
 # that ci/suites runs (the signalfd and signal ones come with patches/,
 # the others are the kernel's existing tests of the code the series
 # touches).
@@ -29,6 +30,16 @@ mkdir -p "$out/smoke"
 ccache "$cc" "${cflags[@]}" -o "$out/smoke/signalfd_smoke" \
 	"$top/selftests/smoke/signalfd_smoke.c" -luring -lpthread
 echo "selftests/build.sh: $arch: smoke"
+
+# The layout test across ABIs, built native and compat (the 32-bit
+# program of the same guest: i686 on x86_64, armhf on arm64); the native
+# one runs the compat one.
+mkdir -p "$out/layout"
+ccache "$cc" "${cflags[@]}" -o "$out/layout/signalfd_layout_exec" \
+	"$top/selftests/layout/signalfd_layout_exec.c"
+ccache "${ARCH_COMPAT_CROSS}gcc" -static -O2 -g -Wall -isystem "$HEADERS_COMPAT" \
+	-o "$out/layout/signalfd_layout_exec32" "$top/selftests/layout/signalfd_layout_exec.c"
+echo "selftests/build.sh: $arch: layout (native and ${ARCH_COMPAT_NAME})"
 
 # x32 (where the architecture has it: ARCH_X32): freestanding, since
 # Debian 12 has no x32 libc to link against without gcc-multilib (which
