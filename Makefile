@@ -2,9 +2,9 @@
 # "make run" boots the x86-64 guest and runs every suite; "make test" is CI.
 
 ARCH ?= x86_64
-export INJECT VERBOSE GUEST_TIMEOUT QEMU_KVM SLOW DEBUG VNG
+export INJECT VERBOSE GUEST_TIMEOUT QEMU_KVM SLOW DEBUG VNG SUITE N REV
 
-.PHONY: help setup tree kernel tests userspace-host initramfs run run-base run-vng vng run-debug check-series test check bench profile \
+.PHONY: help setup tree kernel tests userspace-host initramfs run run-base run-vng vng run-debug check-series test check bench profile repeat \
 	export-patches send-ready man-pages export-man-pages reset-tree clean distclean
 
 help: ## List the targets
@@ -62,6 +62,9 @@ test: ## What CI runs: host checks, both arches, x86_64 under virtme-ng (kselfte
 
 profile: setup ## Where a dump's and a restore's guest instructions go, per kernel function (QEMU plugin): build/bench/profile/
 	@ci/bench/profile.sh
+
+repeat: setup ## Boot ARCH running only SUITE="..." until one fails or N (11) pass, lockups panicking; REV=COMMIT: that commit's series
+	@ci/repeat.sh
 
 bench: setup ## Dump and restore benchmark, both arches: guest instructions (-icount), TCG time: build/bench/
 	@ci/bench/bench.sh

@@ -20,3 +20,35 @@ guest_suites() {
 			print
 		}'
 }
+
+# Kernel command-line thresholds of the lockup detectors (kernel/configs/
+# common.config), raised for a loaded two-core host running TCG: a soft
+# lockup after 60 s (twice watchdog_thresh), a stalled workqueue after 60 s.
+# GUEST_PANIC_ON_LOCKUP=1 (make repeat) makes every detector panic, so
+# that a lockup ends the boot with its report.
+GUEST_LOCKUP_ARGS="watchdog_thresh=30 workqueue.watchdog_thresh=60"
+if [ "${GUEST_PANIC_ON_LOCKUP:-0}" = 1 ]; then
+	GUEST_LOCKUP_ARGS+=" softlockup_panic=1 nmi_watchdog=panic hung_task_panic=1"
+	GUEST_LOCKUP_ARGS+=" sysctl.kernel.panic_on_rcu_stall=1 workqueue.panic_on_stall=1"
+fi
+
+# wait_guest PID SECONDS DUMP...: wait for the guest's process PID, at most
+# SECONDS; past that, run DUMP (where its CPUs are) and kill it: TERM, then
+# KILL if it is still there 10 s later.
+wait_guest() {
+	local pid=$1 deadline=$((SECONDS + $2))
+	shift 2
+	while kill -0 "$pid" 2>/dev/null && [ "$SECONDS" -lt "$deadline" ]; do
+		sleep 1
+	done
+	if kill -0 "$pid" 2>/dev/null; then
+		"$@"
+		kill "$pid" 2>/dev/null || true
+		for _ in 1 2 3 4 5 6 7 8 9 10; do
+			kill -0 "$pid" 2>/dev/null || break
+			sleep 1
+		done
+		kill -9 "$pid" 2>/dev/null || true
+	fi
+	wait "$pid" 2>/dev/null || true
+}

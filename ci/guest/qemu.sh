@@ -3,7 +3,10 @@
 # the serial console to stdout and to $KERNEL_OUT/console.log (KERNEL_OUT
 # is build/ARCH by default). TCG unless
 # QEMU_KVM=1. The guest powers off when done; it is killed after
-# GUEST_TIMEOUT seconds (default 900). QEMU_MEM is the guest's memory (1G),
+# GUEST_TIMEOUT seconds (default 900), and before that, the console says
+# where each of its CPUs is (ci/guest/cpus.py, through QEMU's monitor), as
+# it does when run-suites reports a suite timing out (before it kills the
+# suite). QEMU_MEM is the guest's memory (1G),
 # QEMU_SMP its CPUs (2). QEMU_ICOUNT=1 (TCG only, one vCPU) makes the
 # guest's clocks count executed guest instructions, one nanosecond each
 # (-icount shift=0,sleep=off): the same program then reads the same times
@@ -18,6 +21,7 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/kernel/lib.sh"
 . "$top/kernel/arch.sh"
+. "$top/ci/guest/lib.sh"
 arch=${1:?usage: qemu.sh ARCH [kernel args...]}
 shift
 arch_load "$arch"
@@ -48,15 +52,26 @@ for f in kernel initramfs.cpio; do
 	[ -e "$out/$f" ] || die "$out/$f missing: run 'make run ARCH=$arch'"
 done
 
-set +e
-timeout -k 10 "$timeout" "${qemu[@]}" -smp "${QEMU_SMP:-2}" -m "${QEMU_MEM:-1G}" -no-reboot \
-	-display none -monitor none -serial stdio -nodefaults \
+# Everything the guest prints and every CPU dump go through one fifo into
+# console.log and to stdout, so that a dump lands where it happened.
+mon=$out/qemu-monitor.sock
+fifo=$out/console.fifo
+rm -f "$mon" "$fifo"
+mkfifo "$fifo"
+dump=(python3 "$top/ci/guest/cpus.py" "$mon" "$out/linux/System.map" "ci/guest/qemu.sh:")
+# Echo the console; when run-suites says a suite timed out (it dumps the
+# tasks with sysrq before it kills the suite), dump the CPUs too.
+tee "$out/console.log" < "$fifo" |
+	python3 "$top/ci/guest/cpus.py" --watch "$fifo" "$mon" "$out/linux/System.map" "ci/guest/qemu.sh:" &
+reader=$!
+exec 3> "$fifo"
+"${qemu[@]}" -smp "${QEMU_SMP:-2}" -m "${QEMU_MEM:-1G}" -no-reboot \
+	-display none -monitor "unix:$mon,server=on,wait=off" -serial stdio -nodefaults \
 	-kernel "$out/kernel" -initrd "$out/initramfs.cpio" \
-	-append "console=$ARCH_CONSOLE panic=-1 $*" </dev/null |
-	tee "$out/console.log"
-rc=${PIPESTATUS[0]}
-set -e
-if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
-	echo "ci/guest/qemu.sh: guest killed after ${timeout}s (GUEST_TIMEOUT)" | tee -a "$out/console.log"
-fi
+	-append "console=$ARCH_CONSOLE panic=-1 $GUEST_LOCKUP_ARGS $*" </dev/null >&3 2>&1 &
+qemu_pid=$!
+wait_guest "$qemu_pid" "$timeout" "${dump[@]}" "guest killed after ${timeout}s (GUEST_TIMEOUT)" >&3
+exec 3>&-
+wait "$reader" || true
+rm -f "$fifo" "$mon"
 exit 0

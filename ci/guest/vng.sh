@@ -19,6 +19,7 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/kernel/lib.sh"
 . "$top/kernel/arch.sh"
 . "$top/kernel/versions.sh"
+. "$top/ci/guest/lib.sh"
 dir=$top/build/vng
 
 fetch() {
@@ -38,12 +39,11 @@ fetch() {
 # (not whatever python3 comes first on PATH), booting the kernel in $OUT
 # (arch_load ARCH vng) without KVM (unusable on these machines) and with
 # an initramfs (vng passes no 9p root tag, so the kernel cannot mount its
-# root without one); under the command in the array "wrap", if any.
-wrap=()
+# root without one).
 vng_boot() {
 	[ -x "$dir/root/usr/bin/vng" ] || die "no virtme-ng in $dir: run 'ci/guest/vng.sh fetch'"
 	[ -e "$OUT/kernel" ] || die "$OUT/kernel missing: run 'make kernel ARCH=$arch VNG=1'"
-	"${wrap[@]}" env PATH="$dir/root/usr/bin:$PATH" \
+	env PATH="$dir/root/usr/bin:$PATH" \
 		PYTHONPATH="$dir/root/usr/lib/python3/dist-packages" \
 		/usr/bin/python3 "$dir/root/usr/bin/vng" --run "$OUT/kernel" \
 		--disable-kvm --force-initramfs --cpus 2 --memory 1G "$@"
@@ -51,15 +51,23 @@ vng_boot() {
 
 # The guest's report goes to console.log; the suites' result lines show as
 # they come. GUEST_TIMEOUT (900 s) limits it, as ci/guest/qemu.sh's
-# guests: vng waits for a guest that never powers off. (Not the shell,
-# which timeout would keep from the terminal.)
+# guests: vng waits for a guest that never powers off. Before the kill,
+# the console says where each CPU is (ci/guest/cpus.py, through a QEMU
+# monitor socket of our own; vng keeps its own monitor on stdio).
 boot() {
-	local criu
+	local criu t=${GUEST_TIMEOUT:-900} mon=$OUT/qemu-monitor.sock
 	[ -f "$OUT/suites" ] || die "$OUT/suites missing: run 'ci/run-arch.sh $arch vng'"
 	criu=$("$top/ci/guest/criu.sh")
-	wrap=(timeout -k 10 "${GUEST_TIMEOUT:-900}")
-	vng_boot --exec "CRIU=$criu $top/ci/guest/rootfs/usr/bin/run-suites $OUT/suites $TESTS" 2>&1 |
-		tee "$OUT/console.log" | grep --line-buffered -E '^(ok|not ok) |^# [^ ]+: (running|exit)' || true
+	rm -f "$mon"
+	{
+		vng_boot --qemu-opts="-monitor unix:$mon,server=on,wait=off" \
+			--append "$GUEST_LOCKUP_ARGS" \
+			--exec "CRIU=$criu $top/ci/guest/rootfs/usr/bin/run-suites $OUT/suites $TESTS" &
+		wait_guest $! "$t" python3 "$top/ci/guest/cpus.py" "$mon" "$OUT/linux/System.map" \
+			"ci/guest/vng.sh:" "guest killed after ${t}s (GUEST_TIMEOUT)"
+	} 2>&1 | tee "$OUT/console.log" |
+		grep --line-buffered -E '^(ok|not ok) |^# [^ ]+: (running|exit|timed out)|^ci/guest/vng.sh:' || true
+	rm -f "$mon"
 }
 
 shell() {

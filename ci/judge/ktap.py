@@ -39,6 +39,7 @@ REPORTS = re.compile(
     r"|INFO: possible|DEBUG_LOCKS_WARN_ON|KASAN:|UBSAN:|KFENCE:|kmemleak:|ODEBUG:"
     r"|\bBUG [\w.-]+ \((?:Not tainted|Tainted:[^)]*)\): "  # SLUB debugging
     r"|INFO: task .* blocked for more than|INFO: rcu_\w+ (self-)?detected stall"
+    r"|Watchdog detected hard LOCKUP"
 )
 
 RESULT = re.compile(r"^(ok|not ok) (\d+)(?: -)? ?([^#]*?)\s*(?:#\s*(.*))?$")

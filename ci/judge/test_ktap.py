@@ -139,7 +139,14 @@ class Judge(unittest.TestCase):
                      "BUG sigqueue (Tainted: G        W): Poison overwritten",
                      "BUG: KFENCE: use-after-free read in foo",
                      "ODEBUG: free active (active state 0) object: 000000 object type: hrtimer",
-                     "WARNING: suspicious RCU usage"):
+                     "WARNING: suspicious RCU usage",
+                     # the lockup detectors (kernel/configs/common.config)
+                     "watchdog: BUG: soft lockup - CPU#1 stuck for 61s! [sigcr_fuzz:93]",
+                     "watchdog: CPU1: Watchdog detected hard LOCKUP on cpu 0",
+                     "INFO: task sigcr_fuzz:93 blocked for more than 300 seconds.",
+                     "rcu: INFO: rcu_sched detected stalls on CPUs/tasks:",
+                     "rcu: INFO: rcu_sched self-detected stall on CPU",
+                     "BUG: workqueue lockup - pool cpus=0 node=0 flags=0x0 nice=0 stuck for 61s!"):
             with self.subTest(line=line):
                 rep = run("1..1\n" + SUITE_OK, dmesg="[ 1.0] " + line + "\n")
                 self.assertEqual(rep.counts()[1], 1)
