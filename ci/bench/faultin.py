@@ -5,8 +5,8 @@
     faultin.py --report CSV...                 the table
 
 posted (no rewrite): a lockless page-table lookup of the record's room
-(get_user_pages_fast_only()), the fault-in only where it is not mapped
-writable. faultin: fault_in_iov_iter_writeable() before every record (the
+(get_user_pages_fast_only()) once per page and read, the fault-in only
+where it is not mapped writable. faultin: fault_in_iov_iter_writeable() before every record (the
 previous version: mmap_lock and the fault path every time). probe: zero
 the room with page faults disabled, the fault-in only if that fails
 (cheap, but writes into bytes the read may not return). none: nothing (a
@@ -15,8 +15,9 @@ bad buffer loses the signal again; for the comparison only).
 import csv
 import sys
 
-POSTED = """		if (signalfd_fault_in(to))
-			return -EFAULT;
+POSTED = """		ret = signalfd_fault_in(to, room);
+		if (ret)
+			return ret;
 """
 
 PROBE_FN = """static int signalfd_probe(struct iov_iter *to)
