@@ -32,23 +32,42 @@ if [ "${GUEST_PANIC_ON_LOCKUP:-0}" = 1 ]; then
 	GUEST_LOCKUP_ARGS+=" sysctl.kernel.panic_on_rcu_stall=1 workqueue.panic_on_stall=1"
 fi
 
+# pid_tree PID: PID and its descendants (pgrep -P), parents first.
+pid_tree() {
+	local c
+	echo "$1"
+	for c in $(pgrep -P "$1"); do pid_tree "$c"; done
+}
+
+# any_alive PID...: whether one of them is still there.
+any_alive() {
+	local p
+	for p; do kill -0 "$p" 2>/dev/null && return 0; done
+	return 1
+}
+
 # wait_guest PID SECONDS DUMP...: wait for the guest's process PID, at most
-# SECONDS; past that, run DUMP (where its CPUs are) and kill it: TERM, then
-# KILL if it is still there 10 s later.
+# SECONDS; past that, run DUMP (where its CPUs are) and kill it with every
+# process under it (vng runs QEMU two processes down): TERM, then KILL
+# for what is still there 10 s later.
 wait_guest() {
-	local pid=$1 deadline=$((SECONDS + $2))
+	local pid=$1 deadline=$((SECONDS + $2)) pids
 	shift 2
 	while kill -0 "$pid" 2>/dev/null && [ "$SECONDS" -lt "$deadline" ]; do
 		sleep 1
 	done
 	if kill -0 "$pid" 2>/dev/null; then
 		"$@"
-		kill "$pid" 2>/dev/null || true
+		pids=$(pid_tree "$pid")
+		# shellcheck disable=SC2086 # a list of pids
+		kill $pids 2>/dev/null || true
 		for _ in 1 2 3 4 5 6 7 8 9 10; do
-			kill -0 "$pid" 2>/dev/null || break
+			# shellcheck disable=SC2086
+			any_alive $pids || break
 			sleep 1
 		done
-		kill -9 "$pid" 2>/dev/null || true
+		# shellcheck disable=SC2086
+		kill -9 $pids 2>/dev/null || true
 	fi
 	wait "$pid" 2>/dev/null || true
 }

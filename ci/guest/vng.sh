@@ -51,23 +51,30 @@ vng_boot() {
 
 # The guest's report goes to console.log; the suites' result lines show as
 # they come. GUEST_TIMEOUT (900 s) limits it, as ci/guest/qemu.sh's
-# guests: vng waits for a guest that never powers off. Before the kill,
-# the console says where each CPU is (ci/guest/cpus.py, through a QEMU
-# monitor socket of our own; vng keeps its own monitor on stdio).
+# guests: vng waits for a guest that never powers off. When run-suites
+# says a suite timed out, and before a GUEST_TIMEOUT kill, the console
+# says where each CPU is (ci/guest/cpus.py, through a QEMU monitor socket
+# of our own; vng keeps its own monitor on stdio). As in qemu.sh, the
+# console and the dumps go through one fifo into console.log.
 boot() {
-	local criu t=${GUEST_TIMEOUT:-900} mon=$OUT/qemu-monitor.sock
+	local criu t=${GUEST_TIMEOUT:-900} mon=$OUT/qemu-monitor.sock fifo=$OUT/console.fifo reader
 	[ -f "$OUT/suites" ] || die "$OUT/suites missing: run 'ci/run-arch.sh $arch vng'"
 	criu=$("$top/ci/guest/criu.sh")
-	rm -f "$mon"
-	{
-		vng_boot --qemu-opts="-monitor unix:$mon,server=on,wait=off" \
-			--append "$GUEST_LOCKUP_ARGS" \
-			--exec "CRIU=$criu $top/ci/guest/rootfs/usr/bin/run-suites $OUT/suites $TESTS" &
-		wait_guest $! "$t" python3 "$top/ci/guest/cpus.py" "$mon" "$OUT/linux/System.map" \
-			"ci/guest/vng.sh:" "guest killed after ${t}s (GUEST_TIMEOUT)"
-	} 2>&1 | tee "$OUT/console.log" |
-		grep --line-buffered -E '^(ok|not ok) |^# [^ ]+: (running|exit|timed out)|^ci/guest/vng.sh:' || true
-	rm -f "$mon"
+	rm -f "$mon" "$fifo"
+	mkfifo "$fifo"
+	tee "$OUT/console.log" < "$fifo" |
+		python3 "$top/ci/guest/cpus.py" --watch "$fifo" "$mon" "$OUT/linux/System.map" "ci/guest/vng.sh:" |
+		grep --line-buffered -E '^(ok|not ok) |^# [^ ]+: (running|exit|timed out)|^ci/guest/vng.sh:' &
+	reader=$!
+	exec 3> "$fifo"
+	vng_boot --qemu-opts="-monitor unix:$mon,server=on,wait=off" \
+		--append "$GUEST_LOCKUP_ARGS" \
+		--exec "CRIU=$criu $top/ci/guest/rootfs/usr/bin/run-suites $OUT/suites $TESTS" >&3 2>&1 &
+	wait_guest $! "$t" python3 "$top/ci/guest/cpus.py" "$mon" "$OUT/linux/System.map" \
+		"ci/guest/vng.sh:" "guest killed after ${t}s (GUEST_TIMEOUT)" >&3 2>&1
+	exec 3>&-
+	wait "$reader" || true
+	rm -f "$fifo" "$mon"
 }
 
 shell() {
