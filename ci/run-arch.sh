@@ -15,9 +15,9 @@
 #   run-arch.sh ARCH vng    the series' virtme-ng variant, booted by
 #                           virtme-ng on this host's userland, with the
 #                           CRIU ci/guest/criu.sh builds (ci/guest/vng.sh).
-# The plain and base runs boot their kernel a second time
-# (build/ARCH[-base]-icount) for the
-# suites marked icount:, with one vCPU counting instructions.
+# The plain and base runs boot their kernel a second time, in
+# build/ARCH[-base]-icount, for the suites marked icount:, with one vCPU
+# counting instructions.
 # Writes build/ARCH[-VARIANT]/counts ("passed failed skipped"); exits 1 on
 # failure.
 set -euo pipefail
@@ -82,24 +82,26 @@ judge() { # NAME OUT
 }
 rc=0
 judge "$name" "$OUT" || rc=1
-# The plain (and base) kernel boots once more for the suites marked icount: in
-# ci/suites, tests that hold a CPU-time clock against the wall clock,
-# which a loaded host skews under plain TCG: with one vCPU counting
+# The plain (and base) kernel boots once more for the suites marked
+# icount: in ci/suites, tests that hold a CPU-time clock against the wall
+# clock, which a loaded host skews under plain TCG: with one vCPU counting
 # instructions (QEMU_ICOUNT=1) both clocks advance only as the guest runs.
 icount=$top/build/$name-icount
+marked='^([^ ]+: )*icount: '
 boot_icount() {
 	KERNEL_OUT=$icount QEMU_SMP=1 QEMU_ICOUNT=1 "$top/ci/guest/qemu.sh" "$arch" | show_report
 }
-if [ "${variant:-base}" = base ] && grep -qE '^([^ ]+: )*icount: ' "$suites"; then
+if [ "${variant:-base}" = base ] && grep -qE "$marked" "$suites"; then
 	rm -rf "$icount"
 	mkdir -p "$icount"
 	ln -s "$OUT/kernel" "$icount/kernel"
 	ln -s "$OBJ" "$icount/linux"
-	grep -E '^([^ ]+: )*icount: ' "$suites" > "$icount/suites.in"
+	grep -E "$marked" "$suites" > "$icount/suites.in"
 	step "initramfs $name-icount" env KERNEL_OUT="$icount" SUITES="$icount/suites.in" \
 		"$top/ci/guest/initramfs.sh" "$arch" icount
 	step "boot $name-icount in QEMU (one vCPU, -icount)" boot_icount
 	judge "$name-icount" "$icount" || rc=1
+	[ -f "$icount/counts" ] || echo "0 1 0" > "$icount/counts"
 	cat "$OUT/counts" "$icount/counts" | awk '{ p += $1; f += $2; s += $3 } END { print p, f, s }' > "$OUT/counts.sum"
 	mv "$OUT/counts.sum" "$OUT/counts"
 fi
