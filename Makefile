@@ -5,7 +5,7 @@ ARCH ?= x86_64
 export INJECT VERBOSE GUEST_TIMEOUT QEMU_KVM SLOW DEBUG VNG SUITE N REV
 
 .PHONY: help setup tree kernel tests userspace-host initramfs run run-base run-vng vng run-debug check-series test check bench profile repeat \
-	export-patches send-ready man-pages export-man-pages reset-tree clean distclean
+	export-patches send-ready man-pages export-man-pages criu export-criu reset-tree clean distclean
 
 help: ## List the targets
 	@echo "Usage: make TARGET [ARCH=x86_64|arm64]"
@@ -81,6 +81,13 @@ man-pages: ## Unpack Debian's man pages into build/man-pages, a branch per posti
 
 export-man-pages: ## Write build/man-pages' posting branches back into patches/N-NAME/man-pages/
 	@kernel/man-pages.sh export
+
+criu: ## Unpack the pinned CRIU into build/criu/tree, branch criu made from patches/criu/, and build it
+	@kernel/criu.sh prepare
+	@ci/guest/criu.sh >/dev/null
+
+export-criu: ## Write build/criu/tree's branch criu back into patches/criu/
+	@kernel/criu.sh export
 
 send-ready: ## Write each posting mail-ready to build/send/N-NAME, signed by build/src's git identity (refuses a placeholder)
 	@kernel/tree.sh send-ready

@@ -5,7 +5,8 @@
 # exactly what the kernel tree exports, its cover letter is under
 # $cover_max lines; make send-ready refusing the placeholder identity and
 # signing every posting with a real one; per posting with man pages: they
-# are what build/man-pages exports and add no lint warning. Prints one
+# are what build/man-pages exports and add no lint warning; the CRIU
+# patches apply, are what build/criu/tree exports, and build. Prints one
 # KTAP-style line per check and writes build/host-counts ("passed failed
 # skipped").
 set -euo pipefail
@@ -108,11 +109,21 @@ man_pages() {
 	done
 }
 
+# The CRIU patches: they apply to the pinned CRIU with git am, are what
+# build/criu/tree exports, pass CRIU's lint rules, and build.
+criu_patches() {
+	run "CRIU patches apply to the pinned CRIU with git am" "$top/kernel/criu.sh" prepare
+	run "patches/criu matches build/criu/tree" "$top/kernel/criu.sh" verify
+	run "patches/criu: CRIU's make lint rules for C, clang-format" "$top/kernel/criu.sh" lint
+	run "CRIU builds with patches/criu" "$top/ci/guest/criu.sh"
+}
+
 judge
 checkpatch_series checkpatch_one
 postings_checks
 send_ready
 man_pages
+criu_patches
 echo "$pass $fail $skip" > "$top/build/host-counts"
 echo "host: $pass passed, $fail failed, $skip skipped"
 [ "$fail" = 0 ]

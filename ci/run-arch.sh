@@ -68,7 +68,7 @@ step "guest tests $arch (build/$arch/tests)" "$top/selftests/build.sh" "$arch"
 step "C++ suite $arch (build/$arch/userspace)" "$top/userspace/build.sh" "$arch"
 if [ "$variant" = vng ]; then
 	step "virtme-ng $VNG_VERSION (build/vng)" "$top/ci/guest/vng.sh" fetch
-	step "criu $CRIU_VERSION (build/criu)" "$top/ci/guest/criu.sh"
+	step "criu and its zdtm tests (build/criu, build/$name/zdtm)" "$top/ci/guest/criu.sh" zdtm "$OUT/zdtm"
 	guest_suites "$arch" vng < "$suites" > "$OUT/suites"
 	step "boot $name with virtme-ng" "$top/ci/guest/vng.sh" boot "$arch"
 else

@@ -8,7 +8,8 @@
 #   - sparse (C=2; built by kernel/sparse.sh, since Debian 12's is too old
 #     for 7.3) and W=1 report nothing in the kernel files the postings
 #     touch that they did not already report on base: compared at base and
-#     at the tip of series, the stack of all postings.
+#     at the tip of series, the stack of all postings;
+#   - every commit of the CRIU patches builds (kernel/criu.sh build-each).
 # Leaves build/src on the series branch. Logs: build/series-check/.
 set -euo pipefail
 
@@ -113,7 +114,9 @@ main() {
 		fi
 	done
 	[ "$bad" = 0 ] || die "the postings add sparse or W=1 findings"
-	echo "kernel/check-series.sh: every commit of every posting builds on $arches; checkpatch, sparse and W=1 clean"
+	step "every commit of patches/criu builds (build/criu/each)" "$top/kernel/criu.sh" build-each ||
+		die "a commit of patches/criu does not build"
+	echo "kernel/check-series.sh: every commit of every posting builds on $arches; checkpatch, sparse and W=1 clean; every CRIU commit builds"
 }
 
 main "$@"

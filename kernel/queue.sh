@@ -276,3 +276,28 @@ q_verify() { # B
 
 # Every posting of the queue and every posting branch, for verify.
 q_all() { { q_postings; q_branches; } | sort -u -t- -k1,1n -k2; }
+
+# Subject and body of cover letter FILE, for the branch description
+# (format-patch --cover-from-description=subject writes them back).
+cover_description() {
+	python3 - "$1" <<'PY'
+import email, re, sys
+msg = email.message_from_binary_file(open(sys.argv[1], "rb"))
+subject = re.sub(r"\s+", " ", str(msg["Subject"])).strip()
+subject = re.sub(r"^\[[^]]*\]\s*", "", subject)
+body = msg.get_payload()
+# format-patch appends the shortlog ("Name (N):" and indented subjects)
+# and the diffstat (indented): cut at the first author line after which
+# only such lines follow. A body line may look like an author line too.
+lines = body.split("\n")
+author = re.compile(r"^\S.* \(\d+\):$")
+cut = len(lines)
+for i in range(len(lines) - 1, -1, -1):
+    line = lines[i]
+    if author.match(line):
+        cut = i
+    elif line.strip() and not line[0].isspace():
+        break
+print(subject + "\n\n" + "\n".join(lines[:cut]).strip())
+PY
+}

@@ -161,30 +161,6 @@ PY
 	mv "$tmp" "$src"
 }
 
-# Subject and body of the cover letter, for the branch description.
-cover_description() {
-	python3 - "$1" <<'PY'
-import email, re, sys
-msg = email.message_from_binary_file(open(sys.argv[1], "rb"))
-subject = re.sub(r"\s+", " ", str(msg["Subject"])).strip()
-subject = re.sub(r"^\[[^]]*\]\s*", "", subject)
-body = msg.get_payload()
-# format-patch appends the shortlog ("Name (N):" and indented subjects)
-# and the diffstat (indented): cut at the first author line after which
-# only such lines follow. A body line may look like an author line too.
-lines = body.split("\n")
-author = re.compile(r"^\S.* \(\d+\):$")
-cut = len(lines)
-for i in range(len(lines) - 1, -1, -1):
-    line = lines[i]
-    if author.match(line):
-        cut = i
-    elif line.strip() and not line[0].isspace():
-        break
-print(subject + "\n\n" + "\n".join(lines[:cut]).strip())
-PY
-}
-
 tree_exists() { [ -d "$src/.git" ] || die "no tree at $src: run 'make tree' first"; }
 
 # On a fallback base, what the postings were made on is not there to

@@ -30,13 +30,18 @@ BUSYBOX_VERSION='1:1.35.0-4+deb12u1+b1'
 VNG_SUITE='trixie'
 VNG_VERSION='1.35-1'
 VNG_DEB_SHA256='e7b9d2f28e34766446db5c40b7fdd9a09ed561af21e4aa580a660ff9a0a86f5a'
-# CRIU for the virtme-ng guest's C/R checks (ci/guest/criu.sh). Debian 12's
-# criu 3.17.1 fails on every x86 kernel since 6.13 ("vdso: Unexpected rt
-# vDSO area bounds": it does not know the [vvar_vclock] mapping, CRIU
-# issue #2532, fixed in 4.1), so CRIU 4.1.1 is built from the upstream
-# tarball of trixie's source package, whose sha256 apt's signed index
-# gives (pinned here), with Debian 12's compilers and libraries.
-CRIU_SUITE='trixie'
-CRIU_VERSION='4.1.1-1'
-CRIU_ORIG='criu_4.1.1.orig.tar.xz'
-CRIU_ORIG_SHA256='f80a66cb3726bb2116266d4759ce3bcbfab7abdb6b6d430bf20dd41911717afe'
+# CRIU, patched with patches/criu/ (kernel/criu.sh) and built for the
+# virtme-ng guest (ci/guest/criu.sh). Debian 12's criu 3.17.1 fails on
+# every x86 kernel since 6.13 ("vdso: Unexpected rt vDSO area bounds": it
+# does not know the [vvar_vclock] mapping, CRIU issue #2532, fixed in 4.1),
+# so CRIU is built from the upstream tarball of a newer Debian source
+# package, whose sha256 apt's signed index gives (pinned here), with
+# Debian 12's compilers and libraries. The newest whose tarball downloads:
+# sid's 4.2.1 (experimental's 4.3 answers 404). When the suites in
+# CRIU_SUITES no longer serve CRIU_VERSION, kernel/criu.sh falls back to
+# the newest criu they serve and says so. CRIU_VERSION can be overridden
+# from the environment to try that path.
+CRIU_SUITE='sid'
+CRIU_SUITES='sid'
+CRIU_VERSION=${CRIU_VERSION:-'4.2.1-1'}
+CRIU_ORIG_SHA256='29ec0ee09e296479fe7048c80980e8ef1d0684d0b0204c2b101dfea19f6725b9'

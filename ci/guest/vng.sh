@@ -8,7 +8,8 @@
 #                       VNG_SUITE) into build/vng, never installed
 #   vng.sh boot ARCH    boot build/ARCH-vng/kernel and run the suites in
 #                       build/ARCH-vng/suites with the guest's run-suites
-#                       (ci/guest/rootfs/usr/bin; $CRIU names criu): the
+#                       (ci/guest/rootfs/usr/bin; $CRIU names criu, by
+#                       default the one ci/guest/criu.sh builds): the
 #                       report in build/ARCH-vng/console.log, the result
 #                       lines on stdout ("ci/run-arch.sh ARCH vng" builds
 #                       what this needs, then judges)
@@ -59,7 +60,7 @@ vng_boot() {
 boot() {
 	local criu t=${GUEST_TIMEOUT:-900} mon=$OUT/qemu-monitor.sock fifo=$OUT/console.fifo reader
 	[ -f "$OUT/suites" ] || die "$OUT/suites missing: run 'ci/run-arch.sh $arch vng'"
-	criu=$("$top/ci/guest/criu.sh")
+	criu=${CRIU:-$("$top/ci/guest/criu.sh")}
 	rm -f "$mon" "$fifo"
 	mkfifo "$fifo"
 	tee "$OUT/console.log" < "$fifo" |
@@ -69,7 +70,7 @@ boot() {
 	exec 3> "$fifo"
 	vng_boot --qemu-opts="-monitor unix:$mon,server=on,wait=off" \
 		--append "$GUEST_LOCKUP_ARGS" \
-		--exec "CRIU=$criu $top/ci/guest/rootfs/usr/bin/run-suites $OUT/suites $TESTS" >&3 2>&1 &
+		--exec "CRIU=$criu ZDTM=$OUT/zdtm $top/ci/guest/rootfs/usr/bin/run-suites $OUT/suites $TESTS" >&3 2>&1 &
 	wait_guest $! "$t" python3 "$top/ci/guest/cpus.py" "$mon" "$OUT/linux/System.map" \
 		"ci/guest/vng.sh:" "guest killed after ${t}s (GUEST_TIMEOUT)" >&3 2>&1
 	exec 3>&-

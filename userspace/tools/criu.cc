@@ -12,9 +12,11 @@
 // the process itself with sigcr (dump through SFD_RAW, image, restore).
 // Afterwards the process reads the classic signalfd once and dumps the
 // rest through SFD_RAW: every record must equal, byte for byte and in
-// order per queue, what was pending before. CRIU (4.1.1) does not know the
-// signalfd-flags fdinfo line and restores the SFD_RAW fd as a classic
-// signalfd: that is checked as what it is, a named, expected difference.
+// order per queue, what was pending before, and both fds must come back
+// with their modes (signalfd-flags and signalfd-layout in fdinfo). The
+// CRIU is the one ci/guest/criu.sh builds, with patches/criu/, which
+// keeps a signalfd's mode; a CRIU without them restores the SFD_RAW fd as
+// a classic signalfd, and this suite fails there.
 //
 //   sigcr_criu [--criu PATH]     KTAP; exit 0, 1 on a failure, 4 to skip
 //                                PATH: $CRIU, or /usr/sbin/criu
@@ -456,6 +458,7 @@ void cr_path(sigcr::ktap::Report &r, const Paths &p, bool self_cr)
 	if (!before.ok())
 		return;
 	std::string raw_flags = fdinfo_line(pid, raw_fd, "signalfd-flags");
+	std::string raw_layout = fdinfo_line(pid, raw_fd, "signalfd-layout");
 	std::string raw_mask = fdinfo_line(pid, raw_fd, "sigmask");
 	std::string classic_flags = fdinfo_line(pid, classic_fd, "signalfd-flags");
 	std::string classic_mask = fdinfo_line(pid, classic_fd, "sigmask");
@@ -502,23 +505,16 @@ void cr_path(sigcr::ktap::Report &r, const Paths &p, bool self_cr)
 			fdinfo_line(pid, raw_fd, "sigmask") == raw_mask,
 		std::string(name) + ": both signalfds keep their masks, the classic one its flags",
 		"classic flags " + classic_flags + " -> " + classic_flags_after);
-	if (self_cr) {
-		r.check(raw_flags_after == raw_flags, "sigcr: the SFD_RAW|SFD_GROUP fd keeps its flags",
-			raw_flags + " -> " + raw_flags_after);
-	} else {
-		// The named difference: CRIU (4.1.1 too) dumps a signalfd's mask and
-		// file flags only, and restores it with signalfd4(-1, mask,
-		// flags), which gives a classic signalfd.
-		char want[32];
-		std::snprintf(want, sizeof(want), "0x%x", sigcr::kSfdRaw | sigcr::kSfdGroup);
-		bool expected = raw_flags == want && raw_flags_after == "0x0";
-		r.check(expected,
-			"criu: the SFD_RAW|SFD_GROUP fd comes back as a classic signalfd (expected difference: "
-			"CRIU does not read signalfd-flags)",
-			"signalfd-flags " + raw_flags + " -> " + raw_flags_after);
-		sigcr::ktap::note("criu: expected difference: SFD_RAW|SFD_GROUP signalfd-flags %s -> %s",
-				  raw_flags.c_str(), raw_flags_after.c_str());
-	}
+	// Both C/R paths keep the mode: sigcr does not touch the fds, and
+	// CRIU with patches/criu/ recreates them from their fdinfo.
+	char mode[32];
+	std::snprintf(mode, sizeof(mode), "0x%x", sigcr::kSfdRaw | sigcr::kSfdGroup);
+	std::string raw_layout_after = fdinfo_line(pid, raw_fd, "signalfd-layout");
+	r.check(raw_flags == mode && raw_flags_after == raw_flags && raw_layout == "native" &&
+			raw_layout_after == raw_layout,
+		std::string(name) + ": the SFD_RAW|SFD_GROUP fd keeps its mode and layout",
+		"signalfd-flags " + raw_flags + " -> " + raw_flags_after + ", signalfd-layout " + raw_layout +
+			" -> " + raw_layout_after);
 
 	write_file(dir + "/go-verify", "");
 	int status = 0;
@@ -578,7 +574,7 @@ int main(int argc, char **argv)
 	if (access(p.criu.c_str(), X_OK) != 0)
 		sigcr::ktap::Report::skip_all(p.criu + " is missing (ci/guest/criu.sh builds one; --criu or $CRIU names it)");
 
-	sigcr::ktap::Report r(21);
+	sigcr::ktap::Report r(22);
 	char tmpl[] = "/tmp/sigcr-criu.XXXXXX";
 	p.dir = mkdtemp(tmpl) ? tmpl : "";
 	// The images in a tmpfs of their own; adopt what criu restores.
@@ -590,6 +586,10 @@ int main(int argc, char **argv)
 	if (rc)
 		show_log(log);
 	r.check(rc == 0, "criu check", "exited " + std::to_string(rc));
+	rc = run_command({p.criu, "check", "--feature", "signalfd_raw"}, log);
+	if (rc)
+		show_log(log);
+	r.check(rc == 0, "criu check --feature signalfd_raw", "exited " + std::to_string(rc));
 	cr_path(r, p, false);
 	cr_path(r, p, true);
 	umount(p.dir.c_str());
