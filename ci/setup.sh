@@ -24,6 +24,8 @@ host_pkgs=(
 	python3-protobuf pkg-config libbsd-dev libnftables-dev libcap-dev
 	libnl-3-dev libnet1-dev libaio-dev libgnutls28-dev libdrm-dev uuid-dev
 	iproute2 wget
+	# CRIU's style for patches/criu (kernel/criu.sh lint).
+	clang-format
 )
 foreign_archs=()
 foreign_pkgs=()

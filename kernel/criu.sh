@@ -91,7 +91,7 @@ fetch() {
 	done
 	newest=$(printf '%s\n' "${served[@]}" | sort -r -V | head -n 1)
 	[ -n "$newest" ] || die "$CRIU_SUITES serve no criu: pin a version in kernel/versions.sh"
-	echo "kernel/criu.sh: FALLBACK: $CRIU_SUITES no longer serve criu $CRIU_VERSION; using ${newest% *} from ${newest#* }" >&2
+	echo "kernel/criu.sh: FALLBACK: criu $CRIU_VERSION is gone from $CRIU_SUITES; using ${newest% *} from ${newest#* }" >&2
 	out=$(download "${newest#* }" "${newest% *}")
 	echo "${newest% *} ${out% *} 1"
 }
@@ -130,6 +130,9 @@ prepare() {
 	local version tarball fb
 	read -r version tarball fb < <(fetch)
 	if [ ! -d "$src/.git" ] || [ "$(cat "$src/.git/base-name")" != "$version $fb" ]; then
+		[ ! -d "$src/.git" ] ||
+			q_refuse "A new CRIU base replaces the tree: save them with 'make export-criu' first." \
+				"$(q_unsaved_commits criu; q_unsaved_edits criu)"
 		unpack "$version" "$tarball" "$fb"
 	fi
 	q_plan
@@ -177,14 +180,13 @@ lint() {
 	lint_rule "trailing whitespace" '\s+$'
 	hits=$(grep -E '^\s*\<pr_(err|warn|msg|info|debug)\>.*\);$' <<< "$added" | grep -v '\\n' || true)
 	[ -z "$hits" ] || { echo "kernel/criu.sh: lint: pr_* without \\n:" >&2; echo "$hits" >&2; rc=1; }
-	if command -v clang-format >/dev/null; then
-		[ "$(q symbolic-ref -q --short HEAD)" = criu ] || die "$src is not on branch criu"
-		fmt=$(cd "$src" && git clang-format --quiet --diff base -- '*.c' '*.h' 2>&1 || true)
-		if [ -n "$fmt" ] && [ "$fmt" != "no modified files to format" ]; then
-			echo "kernel/criu.sh: lint: git clang-format would change:" >&2
-			echo "$fmt" >&2
-			rc=1
-		fi
+	command -v clang-format >/dev/null || die "clang-format is missing: make setup"
+	[ "$(q symbolic-ref -q --short HEAD)" = criu ] || die "$src is not on branch criu"
+	fmt=$(cd "$src" && git clang-format --quiet --diff base -- '*.c' '*.h' 2>&1 || true)
+	if [ -n "$fmt" ] && [ "$fmt" != "no modified files to format" ]; then
+		echo "kernel/criu.sh: lint: git clang-format would change:" >&2
+		echo "$fmt" >&2
+		rc=1
 	fi
 	[ "$rc" = 0 ] && say "lint: patches/criu clean (make lint's C rules, clang-format)"
 	return "$rc"

@@ -64,7 +64,7 @@ zdtm() { # DEST
 
 case "${1:-}" in
 "") ;;
-zdtm) zdtm "${2:?usage: criu.sh zdtm DIR}" ;;
+zdtm) zdtm "$(realpath -m "${2:?usage: criu.sh zdtm DIR}")" ;;
 *) die "usage: criu.sh [zdtm DIR]" ;;
 esac
 echo "$bin"
