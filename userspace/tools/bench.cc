@@ -9,8 +9,8 @@
 //   sigtimedwait     a rt_sigtimedwait() loop (raw syscall, zero timeout)
 //   deliver          get_signal(): the signals unblocked, each delivered to
 //                    an SA_SIGINFO handler
-//   peeksiginfo/64   PTRACE_PEEKSIGINFO from a tracer, 64 per call (it
-//                    copies without dequeueing)
+//   peeksiginfo/B    PTRACE_PEEKSIGINFO from a tracer, B per call (it
+//                    copies without dequeueing): 32 is CRIU's batch
 //   uring_raw/64     io_uring reads of an SFD_RAW signalfd
 //   restore/loop     rt_sigqueueinfo() (shared queue) or rt_tgsigqueueinfo()
 //                    (private queue), one call per signal, as sigcr restores
@@ -431,6 +431,7 @@ const std::vector<Method> &all_methods()
 		{"sigtimedwait", 1, Method::Sigtimedwait},
 		{"deliver", 1, Method::Deliver},
 		{"uring_raw/64", 64, Method::Uring},
+		{"peeksiginfo/32", 32, Method::Peek},
 		{"peeksiginfo/64", 64, Method::Peek},
 		{"restore/loop", 1, Method::RestoreLoop},
 	};
