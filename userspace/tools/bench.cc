@@ -11,7 +11,8 @@
 //                    an SA_SIGINFO handler
 //   peeksiginfo/B    PTRACE_PEEKSIGINFO from a tracer, B per call (it
 //                    copies without dequeueing): 32 is CRIU's batch
-//   uring_raw/64     io_uring reads of an SFD_RAW signalfd
+//   uring_raw/64     io_uring reads of an SFD_RAW signalfd (shared queue only:
+//                    the kernel refuses io_uring reads of an SFD_PRIVATE fd)
 //   restore/loop     rt_sigqueueinfo() (shared queue) or rt_tgsigqueueinfo()
 //                    (private queue), one call per signal, as sigcr restores
 //
@@ -205,6 +206,10 @@ struct Method {
 	enum Kind { SfdRaw, SfdClassic, Sigtimedwait, Deliver, Peek, Uring, RestoreLoop } kind;
 
 	bool needs_raw() const { return kind == SfdRaw || kind == Uring; }
+	// io_uring may read from a thread of its own, so the kernel refuses
+	// its reads of an SFD_PRIVATE fd (EINVAL): no io_uring dump of the
+	// private queue.
+	bool reads(const Config &c) const { return kind != Uring || c.queue == Queue::Shared; }
 };
 
 // Where deliver's handler puts each siginfo.
@@ -445,7 +450,7 @@ bool measure(Bench &bench, bool raw, const Config &c, int n)
 	std::vector<Method> methods;
 	for (std::size_t i = 0; i < all_methods().size(); i++) {
 		const Method &m = all_methods()[i];
-		if ((raw || !m.needs_raw()) && (!g_profile || std::size_t(g_profile) == i + 1))
+		if ((raw || !m.needs_raw()) && m.reads(c) && (!g_profile || std::size_t(g_profile) == i + 1))
 			methods.push_back(m);
 	}
 	const std::vector<siginfo_t> recs = records_for(c, n);
