@@ -16,7 +16,9 @@
 # the compat build's kbuild ARCH differs, as arm64's, also
 # headers-compat/include: kernel/arch.sh).
 # A variant adds kernel/configs/VARIANT.config and VARIANT-ARCH.config
-# where they exist; KERNEL_SRC picks another tree (build/src by default).
+# where they exist (VARIANT-NAME: VARIANT's, built into a directory of its
+# own, as ci/bench builds changed trees); KERNEL_SRC picks another tree
+# (build/src by default).
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -35,11 +37,12 @@ arch_load "$arch" "$variant"
 out=$OUT
 obj=$OBJ
 frags=("$configs/common.config" "$configs/$arch.config")
-for f in "$configs/$variant.config" "$configs/$variant-$arch.config"; do
-	if [ -n "$variant" ] && [ -f "$f" ]; then frags+=("$f"); fi
+kind=${variant%%-*}
+for f in "$configs/$kind.config" "$configs/$kind-$arch.config"; do
+	if [ -n "$kind" ] && [ -f "$f" ]; then frags+=("$f"); fi
 done
 # criu runs in the virtme-ng guest.
-[ "$variant" != vng ] || frags+=("$configs/criu.config")
+[ "$kind" != vng ] || frags+=("$configs/criu.config")
 
 # The config file of every kselftest collection the suites run, as "make
 # kselftest-merge" merges them, taken from the series as committed (the

@@ -14,6 +14,10 @@
 #                       lines on stdout ("ci/run-arch.sh ARCH vng" builds
 #                       what this needs, then judges)
 #   vng.sh shell ARCH   a shell in that guest (make vng)
+#   vng.sh exec ARCH COMMAND...
+#                       run COMMAND in that guest, its output on stdout;
+#                       KERNEL_OUT boots the kernel of another build
+#                       directory (ci/bench/criu-dump.sh)
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -87,6 +91,13 @@ shell() {
 cmd=${1:-}
 case $cmd in
 boot | shell) arch=${2:?usage: vng.sh $cmd ARCH}; arch_load "$arch" vng; "$cmd" ;;
+exec)
+	arch=${2:?usage: vng.sh exec ARCH COMMAND...}
+	arch_load "$arch" vng
+	OUT=${KERNEL_OUT:-$OUT}
+	shift 2
+	vng_boot --exec "$*"
+	;;
 fetch) fetch ;;
-*) die "usage: vng.sh fetch | boot ARCH | shell ARCH" ;;
+*) die "usage: vng.sh fetch | boot ARCH | shell ARCH | exec ARCH COMMAND..." ;;
 esac
