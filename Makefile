@@ -96,7 +96,7 @@ reset-tree: ## Drop build/src's local commits and edits: every branch made again
 	@kernel/tree.sh reset
 
 clean: ## Remove build output but keep the kernel tree and ccache
-	@bash -c 'top=$$PWD; . kernel/lib.sh; . kernel/arch.sh; \
+	@bash -c 'top=$$PWD; . lib/common.sh; . lib/arches.sh; \
 		for a in $$ARCHES_ALL; do rm -rf build/$$a build/$$a-*; done; rm -f build/*-counts'
 
 distclean: ## Remove everything under build/

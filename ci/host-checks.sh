@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Checks that need no guest: the KTAP judge's own tests, checkpatch.pl
 # --strict on every patch of every posting (checkpatch_series in
-# kernel/lib.sh); per posting: it applies alone to the pristine base, it is
+# lib/common.sh); per posting: it applies alone to the pristine base, it is
 # exactly what the kernel tree exports, its cover letter is under
 # $cover_max lines; make send-ready refusing the placeholder identity and
 # signing every posting with a real one; per posting with man pages: they
@@ -12,7 +12,7 @@
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-. "$top/kernel/lib.sh"
+. "$top/lib/common.sh"
 pass=0 fail=0 skip=0
 log=$top/build/host-check.log
 cover_max=200

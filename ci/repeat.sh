@@ -21,7 +21,7 @@
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-. "$top/kernel/lib.sh"
+. "$top/lib/common.sh"
 suites=${SUITE:?SUITE=NAME... names the suites of ci/suites to repeat}
 n=${N:-11}
 arch=${ARCH:-x86_64}

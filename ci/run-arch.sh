@@ -9,7 +9,7 @@
 #                           on purpose; VERBOSE=1 shows the whole console.
 #   run-arch.sh ARCH base   the pristine base kernel (a worktree of
 #                           build/src at tag base) with the series' tests.
-#   run-arch.sh ARCH debug  the series built with kernel/configs/
+#   run-arch.sh ARCH debug  the series built with kernel/configs/variants/
 #                           debug.config (KASAN, UBSAN, lockdep, ...); its
 #                           suites get SLOW (default 4) times their timeouts.
 #   run-arch.sh ARCH vng    the series' virtme-ng variant, booted by
@@ -23,9 +23,9 @@
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-. "$top/kernel/lib.sh"
-. "$top/kernel/arch.sh"
-. "$top/kernel/versions.sh"
+. "$top/lib/common.sh"
+. "$top/lib/arches.sh"
+. "$top/lib/inputs.sh"
 . "$top/ci/guest/lib.sh"
 arch=${1:?usage: run-arch.sh ARCH [base|debug|vng]}
 variant=${2:-}

@@ -2,12 +2,12 @@
 # Install the Debian packages the build, the guests and the tests need.
 # Idempotent: installs only what is missing and says what that is. Each
 # architecture's compilers, QEMU and libraries come from its entry in
-# kernel/arch.sh.
+# lib/arches.sh.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-. "$top/kernel/lib.sh"
-. "$top/kernel/arch.sh"
+. "$top/lib/common.sh"
+. "$top/lib/arches.sh"
 
 host_pkgs=(
 	build-essential flex bison bc libelf-dev libssl-dev cpio ccache perl

@@ -7,8 +7,8 @@
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-. "$top/kernel/lib.sh"
-. "$top/kernel/arch.sh"
+. "$top/lib/common.sh"
+. "$top/lib/arches.sh"
 arches=${ARCHES:-$ARCHES_ALL}
 mkdir -p "$top/build"
 

@@ -14,16 +14,16 @@
 # Output: build/ARCH[-VARIANT]/linux (objects, kernel image) and
 # build/ARCH[-VARIANT]/headers/include (UAPI headers for userspace; where
 # the compat build's kbuild ARCH differs, as arm64's, also
-# headers-compat/include: kernel/arch.sh).
-# A variant adds kernel/configs/VARIANT.config and VARIANT-ARCH.config
+# headers-compat/include: lib/arches.sh).
+# A variant adds kernel/configs/variants/VARIANT.config and VARIANT-ARCH.config
 # where they exist (VARIANT-NAME: VARIANT's, built into a directory of its
 # own, as ci/bench builds changed trees); KERNEL_SRC picks another tree
 # (build/src by default).
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-. "$top/kernel/lib.sh"
-. "$top/kernel/arch.sh"
+. "$top/lib/common.sh"
+. "$top/lib/arches.sh"
 src=${KERNEL_SRC:-$top/build/src}
 arch=${1:?usage: build.sh ARCH [VARIANT] [-- MAKE-ARGS...]}
 shift
@@ -38,7 +38,7 @@ out=$OUT
 obj=$OBJ
 frags=("$configs/common.config" "$configs/$arch.config")
 kind=${variant%%-*}
-for f in "$configs/$kind.config" "$configs/$kind-$arch.config"; do
+for f in "$configs/variants/$kind.config" "$configs/variants/$kind-$arch.config"; do
 	if [ -n "$kind" ] && [ -f "$f" ]; then frags+=("$f"); fi
 done
 # criu runs in the virtme-ng guest.

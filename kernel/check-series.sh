@@ -2,7 +2,7 @@
 # Check the postings as a reviewer's build bot would:
 #   - checkpatch.pl --strict reports nothing on any patch of any posting,
 #     and every file a patch adds has a MAINTAINERS entry
-#     (checkpatch_report() in kernel/lib.sh);
+#     (checkpatch_report() in lib/common.sh);
 #   - every commit of every posting's branch, each on the base alone
 #     (kernel/tree.sh), builds on x86_64 and arm64;
 #   - sparse (C=2; built by kernel/sparse.sh, since Debian 12's is too old
@@ -14,8 +14,8 @@
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-. "$top/kernel/lib.sh"
-. "$top/kernel/arch.sh"
+. "$top/lib/common.sh"
+. "$top/lib/arches.sh"
 src=$top/build/src
 out=$top/build/series-check
 arches=${ARCHES:-$ARCHES_ALL}

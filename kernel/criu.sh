@@ -3,9 +3,9 @@
 # signal across checkpoint/restore: patches/criu/, a series of its own
 # (0000-cover-letter.patch and the patches) for CRIU's criu-dev branch, made
 # on the upstream tarball of Debian's criu source package (CRIU_VERSION,
-# kernel/versions.sh), as a git repository in build/criu/tree whose first
+# lib/inputs.sh), as a git repository in build/criu/tree whose first
 # commit is that tarball (tag "base") and whose branch "criu" is the base
-# and the patches (kernel/queue.sh), applied with plain git am (git am -3
+# and the patches (lib/queue.sh), applied with plain git am (git am -3
 # on a fallback version). ci/guest/criu.sh builds that branch.
 #
 #   criu.sh prepare   fetch and unpack once, then make branch criu again
@@ -25,9 +25,9 @@
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-. "$top/kernel/versions.sh"
-. "$top/kernel/lib.sh"
-. "$top/kernel/queue.sh"
+. "$top/lib/inputs.sh"
+. "$top/lib/common.sh"
+. "$top/lib/queue.sh"
 src=$top/build/criu/tree
 q_src=$src q_sub=
 q_format=(--cover-letter --cover-from-description=subject --zero-commit --abbrev=12 --no-signature)
@@ -84,13 +84,13 @@ fetch() {
 		if [ "${v% *}" = "$CRIU_VERSION" ]; then
 			out=$(download "${v#* }" "$CRIU_VERSION")
 			[ "${out#* }" = "$CRIU_ORIG_SHA256" ] ||
-				die "criu $CRIU_VERSION's tarball has sha256 ${out#* }, pinned is $CRIU_ORIG_SHA256 (kernel/versions.sh)"
+				die "criu $CRIU_VERSION's tarball has sha256 ${out#* }, pinned is $CRIU_ORIG_SHA256 (lib/inputs.sh)"
 			echo "$CRIU_VERSION ${out% *} 0"
 			return
 		fi
 	done
 	newest=$(printf '%s\n' "${served[@]}" | sort -r -V | head -n 1)
-	[ -n "$newest" ] || die "$CRIU_SUITES serve no criu: pin a version in kernel/versions.sh"
+	[ -n "$newest" ] || die "$CRIU_SUITES serve no criu: pin a version in lib/inputs.sh"
 	echo "kernel/criu.sh: FALLBACK: criu $CRIU_VERSION is gone from $CRIU_SUITES; using ${newest% *} from ${newest#* }" >&2
 	out=$(download "${newest#* }" "${newest% *}")
 	echo "${newest% *} ${out% *} 1"

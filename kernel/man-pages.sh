@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # The man-pages patches that document the postings: patches/N-NAME/man-pages/
 # on top of the pages Debian ships in manpages and manpages-dev
-# (MANPAGES_VERSION, kernel/versions.sh), laid out as upstream's tree lays them
+# (MANPAGES_VERSION, lib/inputs.sh), laid out as upstream's tree lays them
 # out (man/manSECTION/NAME.SECTION), as a git repository in build/man-pages
 # whose first commit is those pages (tag "base"), with a branch per posting
-# that has man pages, named as the posting (kernel/queue.sh): the base and
+# that has man pages, named as the posting (lib/queue.sh): the base and
 # that posting's man-pages patches, applied with git am -3.
 #
 #   man-pages.sh postings  the postings with man-pages patches, in order
@@ -24,9 +24,9 @@
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-. "$top/kernel/versions.sh"
-. "$top/kernel/lib.sh"
-. "$top/kernel/queue.sh"
+. "$top/lib/inputs.sh"
+. "$top/lib/common.sh"
+. "$top/lib/queue.sh"
 src=$top/build/man-pages
 packages=(manpages manpages-dev)
 q_src=$src q_sub=man-pages
@@ -41,7 +41,7 @@ fetch() {
 	version=$MANPAGES_VERSION
 	if ! grep -qxF "$version" <<< "$served"; then
 		version=$(head -n 1 <<< "$served")
-		[ -n "$version" ] || die "$MANPAGES_SUITE serves no manpages: pick a version in kernel/versions.sh"
+		[ -n "$version" ] || die "$MANPAGES_SUITE serves no manpages: pick a version in lib/inputs.sh"
 		echo "kernel/man-pages.sh: FALLBACK: $MANPAGES_SUITE no longer serves manpages $MANPAGES_VERSION; using $version" >&2
 	fi
 	dir=$top/build/dl/man-pages-${version//[:~]/_}
@@ -51,7 +51,7 @@ fetch() {
 		var=MANPAGES_SHA256_${p//-/_}
 		want=${!var}
 		if [ "$version" = "$MANPAGES_VERSION" ] && [ "$sha" != "$want" ]; then
-			die "$p $version .deb sha256 is $sha, pinned is $want (kernel/versions.sh)"
+			die "$p $version .deb sha256 is $sha, pinned is $want (lib/inputs.sh)"
 		fi
 	done
 	echo "$dir"

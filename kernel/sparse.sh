@@ -3,13 +3,13 @@
 # needed. Debian 12's sparse 0.6.4 lacks __typeof_unqual__, so the kernel's
 # scripts/checker-valid.sh rejects it and C=1/C=2 silently check nothing.
 # This builds sparse from Debian's source package (SPARSE_VERSION, from
-# SPARSE_SUITE, kernel/versions.sh) into build/tools/sparse; the binary
+# SPARSE_SUITE, lib/inputs.sh) into build/tools/sparse; the binary
 # package there needs a newer libc than Debian 12 has.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-. "$top/kernel/versions.sh"
-. "$top/kernel/lib.sh"
+. "$top/lib/inputs.sh"
+. "$top/lib/common.sh"
 out=$top/build/tools/sparse-$SPARSE_VERSION
 
 

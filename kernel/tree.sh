@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The kernel tree: Debian's linux-source-7.3, pinned (kernel/versions.sh), as a
+# The kernel tree: Debian's linux-source-7.3, pinned (lib/inputs.sh), as a
 # git repository in build/src whose first commit is the pristine base (tag
 # "base"), with a branch per posting and the stack of them all:
 #
@@ -32,7 +32,7 @@
 #   tree.sh base-worktree   check out tag base in build/src-base
 #   tree.sh worktree NAME REV   check out REV in build/src-NAME
 #
-# patches/ is the truth, kernel/queue.sh keeps the branches and it in step.
+# patches/ is the truth, lib/queue.sh keeps the branches and it in step.
 # series is made from patches/, never edited: export refuses when series
 # has commits of its own. To change a posting, commit on its branch: check
 # it out (git -C build/src checkout 2-signalfd-raw) or give it a worktree
@@ -47,9 +47,9 @@
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-. "$top/kernel/versions.sh"
-. "$top/kernel/lib.sh"
-. "$top/kernel/queue.sh"
+. "$top/lib/inputs.sh"
+. "$top/lib/common.sh"
+. "$top/lib/queue.sh"
 src=${KERNEL_SRC:-$top/build/src}
 patches=$top/patches
 base_env=$top/build/base.env
@@ -80,7 +80,7 @@ fetch() {
 	else
 		version=$(head -n 1 <<< "$served")
 		[ -n "$version" ] ||
-			die "$BASE_SUITE serves no $BASE_PACKAGE at all: pick a new base in kernel/versions.sh"
+			die "$BASE_SUITE serves no $BASE_PACKAGE at all: pick a new base in lib/inputs.sh"
 		fallback=1
 	fi
 	dir=$top/build/dl/$BASE_PACKAGE-${version//[:~]/_}
@@ -92,7 +92,7 @@ fetch() {
 	fi
 	sha=$(sha256sum "$tarball" | cut -d' ' -f1)
 	if [ "$fallback" = 0 ] && [ "$sha" != "$BASE_SHA256" ]; then
-		die "$tarball sha256 is $sha, pinned is $BASE_SHA256 (kernel/versions.sh)"
+		die "$tarball sha256 is $sha, pinned is $BASE_SHA256 (lib/inputs.sh)"
 	fi
 	cat > "$base_env" <<-EOF
 	BASE_USED_REQUESTED='$want'
@@ -118,7 +118,7 @@ warn_fallback() {
 	kernel/tree.sh: patches/ was exported from the pinned base; each posting is
 	kernel/tree.sh: applied with git am -3, and "applies alone" and "patches/
 	kernel/tree.sh: matches the tree" are skipped. Pin the new base in
-	kernel/tree.sh: kernel/versions.sh and export the postings again.
+	kernel/tree.sh: lib/inputs.sh and export the postings again.
 	kernel/tree.sh: ****************************************************************
 	EOF
 }

@@ -11,8 +11,8 @@
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-. "$top/kernel/lib.sh"
-. "$top/kernel/arch.sh"
+. "$top/lib/common.sh"
+. "$top/lib/arches.sh"
 arch=${1:?usage: build.sh ARCH}
 arch_load "$arch"
 src=${KERNEL_SRC:-$top/build/src}

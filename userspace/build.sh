@@ -5,14 +5,14 @@
 #
 #   build.sh ARCH      output: build/ARCH/tests/userspace/: sigcr_test, and
 #                      sigcr_test32, the compat layout (ARCH_COMPAT_NAME in
-#                      kernel/arch.sh: i686 on x86_64, AArch32 armhf on
+#                      lib/arches.sh: i686 on x86_64, AArch32 armhf on
 #                      arm64); sigcr_stress, sigcr_fuzz, sigcr_bench,
 #                      sigcr_criu
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-. "$top/kernel/lib.sh"
-. "$top/kernel/arch.sh"
+. "$top/lib/common.sh"
+. "$top/lib/arches.sh"
 arch=${1:?usage: build.sh ARCH}
 arch_load "$arch"
 bin=$TESTS/userspace

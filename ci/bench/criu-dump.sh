@@ -15,7 +15,7 @@
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
-. "$top/kernel/lib.sh"
+. "$top/lib/common.sh"
 arch=x86_64
 src=$top/build/src
 out=$top/build/bench/criu-dump

@@ -18,8 +18,8 @@
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
-. "$top/kernel/lib.sh"
-. "$top/kernel/arch.sh"
+. "$top/lib/common.sh"
+. "$top/lib/arches.sh"
 arch=x86_64
 src=$top/build/src
 out=$top/build/bench/faultin

@@ -14,8 +14,8 @@
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
-. "$top/kernel/lib.sh"
-. "$top/kernel/arch.sh"
+. "$top/lib/common.sh"
+. "$top/lib/arches.sh"
 out=$top/build/bench/profile
 methods=("$@")
 [ "${#methods[@]}" -gt 0 ] || methods=(sfd_raw/64 sfd_classic/64 sigtimedwait restore/loop)

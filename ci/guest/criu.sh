@@ -15,7 +15,7 @@
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
-. "$top/kernel/lib.sh"
+. "$top/lib/common.sh"
 dir=$top/build/criu
 tree=$dir/tree
 out=$dir/build

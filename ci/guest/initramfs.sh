@@ -13,9 +13,9 @@
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
-. "$top/kernel/lib.sh"
-. "$top/kernel/arch.sh"
-. "$top/kernel/versions.sh"
+. "$top/lib/common.sh"
+. "$top/lib/arches.sh"
+. "$top/lib/inputs.sh"
 . "$top/ci/guest/lib.sh"
 arch=${1:?usage: initramfs.sh ARCH [VARIANT]}
 variant=${2:-}

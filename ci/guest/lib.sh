@@ -5,7 +5,7 @@
 # guest_suites ARCH VARIANT < SUITES: the lines of a suites file (ci/suites)
 # that a guest of ARCH running kernel VARIANT ("" for the plain one) runs,
 # without their prefixes: "ARCH:" keeps a line to that architecture,
-# "x32:" to one that runs x32 programs (ARCH_X32, kernel/arch.sh: call
+# "x32:" to one that runs x32 programs (ARCH_X32, lib/arches.sh: call
 # arch_load first), "VARIANT:" to that variant's run, "!VARIANT:" keeps it
 # out of that variant's run, "own:" is for the judge.
 guest_suites() {

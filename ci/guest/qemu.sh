@@ -19,8 +19,8 @@
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
-. "$top/kernel/lib.sh"
-. "$top/kernel/arch.sh"
+. "$top/lib/common.sh"
+. "$top/lib/arches.sh"
 . "$top/ci/guest/lib.sh"
 arch=${1:?usage: qemu.sh ARCH [kernel args...]}
 shift
@@ -33,7 +33,7 @@ if [ "${QEMU_KVM:-0}" = 1 ]; then
 	if [ "${#ARCH_QEMU_KVM[@]}" -gt 0 ]; then
 		qemu=("${ARCH_QEMU_KVM[@]}")
 	else
-		echo "ci/guest/qemu.sh: QEMU_KVM=1: no KVM command for $arch in kernel/arch.sh, TCG it is" >&2
+		echo "ci/guest/qemu.sh: QEMU_KVM=1: no KVM command for $arch in lib/arches.sh, TCG it is" >&2
 	fi
 fi
 

@@ -21,21 +21,21 @@
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
-. "$top/kernel/lib.sh"
-. "$top/kernel/arch.sh"
-. "$top/kernel/versions.sh"
+. "$top/lib/common.sh"
+. "$top/lib/arches.sh"
+. "$top/lib/inputs.sh"
 . "$top/ci/guest/lib.sh"
 dir=$top/build/vng
 
 fetch() {
 	[ -x "$dir/root/usr/bin/vng" ] && return
 	grep -qxF "$VNG_VERSION" <(deb_served "$VNG_SUITE" virtme-ng) ||
-		die "$VNG_SUITE no longer serves virtme-ng $VNG_VERSION: pin a new one in kernel/versions.sh"
+		die "$VNG_SUITE no longer serves virtme-ng $VNG_VERSION: pin a new one in lib/inputs.sh"
 	rm -rf "$dir"
 	deb_unpack "$VNG_SUITE" virtme-ng "$VNG_VERSION" "$dir"
 	[ "$(cat "$dir/virtme-ng.deb.sha256")" = "$VNG_DEB_SHA256" ] || {
 		rm -rf "$dir"
-		die "virtme-ng $VNG_VERSION's .deb does not have the pinned sha256 (kernel/versions.sh)"
+		die "virtme-ng $VNG_VERSION's .deb does not have the pinned sha256 (lib/inputs.sh)"
 	}
 	echo "ci/guest/vng.sh: virtme-ng $VNG_VERSION in $dir"
 }

@@ -1,6 +1,6 @@
 # The architectures: every fact that differs between them, in one table,
 # and the build paths derived from an architecture and a kernel variant.
-# Sourced, after kernel/lib.sh, by every script that builds or boots
+# Sourced, after lib/common.sh, by every script that builds or boots
 # something for an architecture; no other file branches on it. Adding an architecture is
 # one more entry here (and a CMake toolchain file in userspace/cmake/).
 # shellcheck shell=bash
@@ -67,7 +67,7 @@ arch_load() {
 		ARCH_HOST_PACKAGES='qemu-system-arm gcc-aarch64-linux-gnu g++-aarch64-linux-gnu g++-arm-linux-gnueabihf'
 		ARCH_FOREIGN=arm64 ARCH_FOREIGN_PACKAGES='libgtest-dev liburing-dev libc6-dev'
 		;;
-	*) die "unknown architecture '$arch' (kernel/arch.sh has: $ARCHES_ALL)" ;;
+	*) die "unknown architecture '$arch' (lib/arches.sh has: $ARCHES_ALL)" ;;
 	esac
 	OUT=$top/build/$arch${variant:+-$variant}
 	OBJ=$OUT/linux

@@ -7,7 +7,7 @@
 #                    configuration, never installed
 #   postings, patch_files   the postings in patches/ and their patches
 #   checkpatch_*     checkpatch.pl --strict on every posting
-# kernel/arch.sh (the architectures) and kernel/versions.sh (the pinned
+# lib/arches.sh (the architectures) and lib/inputs.sh (the pinned
 # inputs) are the project's two tables, sourced beside it.
 # shellcheck shell=bash
 # shellcheck disable=SC2154 # $top is the sourcing script's

@@ -1,6 +1,6 @@
 # A patch queue: a git tree whose first commit is what its patches apply
 # to (tag "base"), with one branch per posting (patches/N-NAME/, postings
-# in kernel/lib.sh) named as the posting and holding its patches for this
+# in lib/common.sh) named as the posting and holding its patches for this
 # tree, which are kept as files in patches/N-NAME/$q_sub. The kernel
 # (kernel/tree.sh, q_sub empty) and the man pages (kernel/man-pages.sh,
 # q_sub man-pages) are queues. The files are the truth: prepare makes the
@@ -12,7 +12,7 @@
 # a branch), q_export_all, q_verify. A later queue (CRIU's patches) is one
 # more script of that shape.
 #
-# The sourcing script sets, after sourcing kernel/lib.sh:
+# The sourcing script sets, after sourcing lib/common.sh:
 #   q_src      the tree (its main worktree)
 #   q_sub      the queue's folder in a posting's directory ("": the
 #              directory itself)
