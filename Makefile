@@ -2,6 +2,9 @@
 # "make run" boots the x86-64 guest and runs every suite; "make test" is CI.
 
 ARCH ?= x86_64
+# The kselftest collections the guests run (ci/suites): every kernel
+# merges their config files.
+KSELFTESTS = $(shell python3 ci/suites.py collections)
 export INJECT VERBOSE GUEST_TIMEOUT QEMU_KVM SLOW DEBUG VNG SUITE N REV
 
 .PHONY: help setup tree kernel tests userspace-host initramfs run run-base run-vng vng run-debug check-series test check bench profile repeat \
@@ -26,7 +29,7 @@ tree: ## Unpack the pinned kernel source into build/src: a branch per posting in
 
 kernel: ## The tree, then ARCH's kernel and its UAPI headers (VNG=1: virtme-ng variant)
 	@kernel/tree.sh prepare
-	@kernel/build.sh $(ARCH) $(if $(filter 1,$(VNG)),vng)
+	@kernel/build.sh --kselftests "$(KSELFTESTS)" $(ARCH) $(if $(filter 1,$(VNG)),vng)
 
 tests: ## Build the guest's test programs for ARCH against its headers (kselftests, smoke, C++)
 	@selftests/build.sh $(ARCH)
@@ -55,7 +58,7 @@ run-debug: setup ## Boot the ARCH kernel with KASAN, UBSAN, lockdep & co. (debug
 	@ci/run-arch.sh $(ARCH) debug
 
 check-series: setup ## Every commit of every posting builds on both arches; checkpatch --strict, sparse and W=1
-	@kernel/check-series.sh
+	@kernel/check-series.sh --kselftests "$(KSELFTESTS)"
 
 test: ## What CI runs: host checks, both arches, x86_64 under virtme-ng (kselftests, CRIU), the debug kernel
 	@ci/test.sh

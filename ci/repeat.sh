@@ -11,10 +11,10 @@
 #   REV=COMMIT           the series, tests and tools as this repository had
 #                        them at COMMIT (e.g. the v2 series), in a worktree
 #                        build/repeat/COMMIT with its own build/, and today's
-#                        guest harness (ci/guest/) and kernel configs laid
-#                        over it, so that its guests detect lockups and say
-#                        where their CPUs are; without REV, the series as it
-#                        is.
+#                        guest harness (ci/guest/, ci/suites.py, lib/) and
+#                        kernel configs laid over it, so that its guests
+#                        detect lockups and say where their CPUs are;
+#                        without REV, the series as it is.
 #
 # Keeps each boot's console in build/repeat/LABEL/console-I.log and ends
 # with one line: the passes in a row, or the boot that failed and why.
@@ -39,7 +39,7 @@ if [ -n "$rev" ]; then
 	fi
 	# Today's harness and configs over the old tree: lockup detectors,
 	# CPU dumps. The guest harness is the same code it had, plus these.
-	git -C "$top" archive HEAD ci/guest kernel/configs | tar -x -C "$tree"
+	git -C "$top" archive HEAD ci/guest ci/suites.py kernel/configs lib | tar -x -C "$tree"
 	# Its build/ starts empty; the Debian downloads are the same.
 	mkdir -p "$tree/build"
 	[ -e "$tree/build/dl" ] || ln -s "$top/build/dl" "$tree/build/dl"
@@ -49,9 +49,8 @@ out=$top/build/repeat/$label
 mkdir -p "$out"
 
 # The suites' lines, prefixes kept: run-arch.sh picks the arch's own.
-pattern=$(printf '%s|' $suites)
-grep -E "^([^ #]+: )*(${pattern%|}) [0-9]+ " "$tree/ci/suites" > "$out/suites" ||
-	die "no suite named $suites in $tree/ci/suites"
+# shellcheck disable=SC2086 # a list of names
+python3 "$top/ci/suites.py" --file "$tree/ci/suites" select $suites > "$out/suites" || exit 1
 echo "repeat: $suites on $arch, ${rev:-the series as it is}, up to $n boots; logs in $out"
 
 passes=0

@@ -24,6 +24,7 @@ set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/lib/common.sh"
+. "$top/ci/lib.sh"
 . "$top/lib/arches.sh"
 . "$top/lib/inputs.sh"
 . "$top/ci/guest/lib.sh"
@@ -51,25 +52,24 @@ if [ "$variant" = debug ]; then
 fi
 boot() { "$top/ci/guest/qemu.sh" "$arch" ${INJECT:+inject=$INJECT} slow=$slow | show_report; }
 
-base_kernel() { KERNEL_SRC=$top/build/src-base "$top/kernel/build.sh" "$arch" base; }
 
 rm -f "$OUT/counts"
 step "kernel tree (build/src)" "$top/kernel/tree.sh" prepare
 # The tests are built against the plain kernel's headers.
-step "kernel $arch (build/$arch/linux)" "$top/kernel/build.sh" "$arch"
+step "kernel $arch (build/$arch/linux)" kernel_build "$arch"
 case $variant in
 base)
 	step "base tree (build/src-base)" "$top/kernel/tree.sh" base-worktree
-	step "base kernel $arch (build/$name/linux)" base_kernel
+	step "base kernel $arch (build/$name/linux)" base_kernel_build "$arch"
 	;;
-?*) step "$variant kernel $arch (build/$name/linux)" "$top/kernel/build.sh" "$arch" "$variant" ;;
+?*) step "$variant kernel $arch (build/$name/linux)" kernel_build "$arch" "$variant" ;;
 esac
 step "guest tests $arch (build/$arch/tests)" "$top/selftests/build.sh" "$arch"
 step "C++ suite $arch (build/$arch/userspace)" "$top/userspace/build.sh" "$arch"
 if [ "$variant" = vng ]; then
 	step "virtme-ng $VNG_VERSION (build/vng)" "$top/ci/guest/vng.sh" fetch
 	step "criu and its zdtm tests (build/criu, build/$name/zdtm)" "$top/ci/guest/criu.sh" zdtm "$OUT/zdtm"
-	guest_suites "$arch" vng < "$suites" > "$OUT/suites"
+	guest_suites "$arch" vng "$suites" > "$OUT/suites"
 	step "boot $name with virtme-ng" "$top/ci/guest/vng.sh" boot "$arch"
 else
 	step "initramfs $name" "$top/ci/guest/initramfs.sh" "$arch" "$variant"
@@ -87,16 +87,15 @@ judge "$name" "$OUT" || rc=1
 # clock, which a loaded host skews under plain TCG: with one vCPU counting
 # instructions (QEMU_ICOUNT=1) both clocks advance only as the guest runs.
 icount=$top/build/$name-icount
-marked='^([^ ]+: )*icount: '
 boot_icount() {
 	KERNEL_OUT=$icount QEMU_SMP=1 QEMU_ICOUNT=1 "$top/ci/guest/qemu.sh" "$arch" | show_report
 }
-if [ "${variant:-base}" = base ] && grep -qE "$marked" "$suites"; then
-	rm -rf "$icount"
-	mkdir -p "$icount"
+rm -rf "$icount"
+mkdir -p "$icount"
+python3 "$top/ci/suites.py" --file "$suites" select --marked icount > "$icount/suites.in"
+if [ "${variant:-base}" = base ] && [ -s "$icount/suites.in" ]; then
 	ln -s "$OUT/kernel" "$icount/kernel"
 	ln -s "$OBJ" "$icount/linux"
-	grep -E "$marked" "$suites" > "$icount/suites.in"
 	step "initramfs $name-icount" env KERNEL_OUT="$icount" SUITES="$icount/suites.in" \
 		"$top/ci/guest/initramfs.sh" "$arch" icount
 	step "boot $name-icount in QEMU (one vCPU, -icount)" boot_icount

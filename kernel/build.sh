@@ -2,30 +2,37 @@
 # Configure and build the kernel out of tree for one architecture, then
 # install its UAPI headers.
 #
-#   build.sh ARCH [VARIANT]     ARCH: x86_64 | arm64; VARIANT: e.g. vng, base
-#   build.sh ARCH [VARIANT] -- MAKE-ARGS...
+#   build.sh --kselftests LIST ARCH [VARIANT]
+#                               ARCH: x86_64 | arm64; VARIANT: e.g. vng, base
+#   build.sh --kselftests LIST ARCH [VARIANT] -- MAKE-ARGS...
 #                               configure, then run kbuild with MAKE-ARGS
 #                               (e.g. C=2 W=1 fs/signalfd.o) instead of
 #                               building the image
 #
 # The configuration: tinyconfig, kernel/configs/common.config and
 # ARCH.config, the variant's fragments, and the config file of each
-# kselftest collection ci/suites runs.
+# kselftest collection in LIST (names separated by spaces, e.g. "signal
+# signalfd": the collections the guests will run, which make passes).
 # Output: build/ARCH[-VARIANT]/linux (objects, kernel image) and
 # build/ARCH[-VARIANT]/headers/include (UAPI headers for userspace; where
 # the compat build's kbuild ARCH differs, as arm64's, also
 # headers-compat/include: lib/arches.sh).
-# A variant adds kernel/configs/variants/VARIANT.config and VARIANT-ARCH.config
-# where they exist (VARIANT-NAME: VARIANT's, built into a directory of its
-# own, as ci/bench builds changed trees); KERNEL_SRC picks another tree
-# (build/src by default).
+# A variant adds kernel/configs/variants/VARIANT.config and
+# VARIANT-ARCH.config where they exist (VARIANT-NAME: VARIANT's, built into
+# a directory of its own, e.g. from a changed tree for a benchmark);
+# KERNEL_SRC picks another tree (build/src by default).
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/lib/common.sh"
 . "$top/lib/arches.sh"
 src=${KERNEL_SRC:-$top/build/src}
-arch=${1:?usage: build.sh ARCH [VARIANT] [-- MAKE-ARGS...]}
+usage="usage: build.sh --kselftests LIST ARCH [VARIANT] [-- MAKE-ARGS...]"
+[ "${1:-}" = --kselftests ] && [ $# -ge 3 ] ||
+	die "$usage (LIST: the kselftest collections whose config files to merge; make kernel passes them)"
+read -ra kselftests <<< "$2"
+shift 2
+arch=$1
 shift
 variant=
 if [ $# -gt 0 ] && [ "$1" != -- ]; then variant=$1; shift; fi
@@ -44,7 +51,7 @@ done
 # criu runs in the virtme-ng guest.
 [ "$kind" != vng ] || frags+=("$configs/criu.config")
 
-# The config file of every kselftest collection the suites run, as "make
+# The config file of every kselftest collection in LIST, as "make
 # kselftest-merge" merges them, taken from the series as committed (the
 # series branch of build/src): the same for the base kernel, which runs
 # the series' tests, and for every commit make check-series builds.
@@ -52,7 +59,7 @@ ksft_configs() {
 	local c
 	mkdir -p "$obj/kselftest-configs"
 	rm -f "$obj/kselftest-configs"/*.config
-	for c in $("$top/selftests/collections.sh"); do
+	for c in "${kselftests[@]}"; do
 		git -C "$top/build/src" show "series:tools/testing/selftests/$c/config" \
 			> "$obj/kselftest-configs/$c.config" 2>/dev/null ||
 			rm "$obj/kselftest-configs/$c.config"

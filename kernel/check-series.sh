@@ -11,6 +11,8 @@
 #     at the tip of series, the stack of all postings;
 #   - every commit of the CRIU patches builds (kernel/criu.sh build-each).
 # Leaves build/src on the series branch. Logs: build/series-check/.
+#
+#   check-series.sh --kselftests LIST   LIST: as kernel/build.sh takes it
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -19,6 +21,8 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 src=$top/build/src
 out=$top/build/series-check
 arches=${ARCHES:-$ARCHES_ALL}
+[ "${1:-}" = --kselftests ] && [ $# -eq 2 ] || die "usage: check-series.sh --kselftests LIST (make check-series passes it)"
+kselftests=$2
 
 g() { git -C "$src" "$@"; }
 
@@ -35,7 +39,7 @@ checkpatch() {
 build_all() {
 	local arch
 	for arch in $arches; do
-		"$top/kernel/build.sh" "$arch" >/dev/null || return 1
+		"$top/kernel/build.sh" --kselftests "$kselftests" "$arch" >/dev/null || return 1
 	done
 }
 
@@ -55,7 +59,7 @@ findings() { # label
 			*) own+=("$o") ;;
 			esac
 		done
-		"$top/kernel/build.sh" "$arch" -- C=2 CHECK="$sparse" W=1 "${own[@]}" \
+		"$top/kernel/build.sh" --kselftests "$kselftests" "$arch" -- C=2 CHECK="$sparse" W=1 "${own[@]}" \
 			> "$out/$1-$arch.log" 2>&1 ||
 			die "sparse and W=1 on $arch did not run to the end ($out/$1-$arch.log)"
 		! grep -q 'is not available or not up to date' "$out/$1-$arch.log" ||

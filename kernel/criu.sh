@@ -6,7 +6,7 @@
 # lib/inputs.sh), as a git repository in build/criu/tree whose first
 # commit is that tarball (tag "base") and whose branch "criu" is the base
 # and the patches (lib/queue.sh), applied with plain git am (git am -3
-# on a fallback version). ci/guest/criu.sh builds that branch.
+# on a fallback version). The virtme-ng guest runs a build of that branch.
 #
 #   criu.sh prepare   fetch and unpack once, then make branch criu again
 #                     when its patches changed

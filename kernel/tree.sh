@@ -164,7 +164,7 @@ PY
 tree_exists() { [ -d "$src/.git" ] || die "no tree at $src: run 'make tree' first"; }
 
 # On a fallback base, what the postings were made on is not there to
-# compare with: exit 4, a skip (ci/host-checks.sh).
+# compare with: exit 4, which the host checks count as a skip.
 fallback_skip() {
 	tree_exists
 	base_load

@@ -1,5 +1,5 @@
-# Shell helpers for every script of the project (kernel/, selftests/,
-# userspace/, ci/), which sets $top, the checkout, and then sources this:
+# Shell helpers for every script of the project, which sets $top, the
+# checkout, and then sources this:
 #   die, step        an error that names the script; a step that says what
 #                    it is doing and how long it took
 #   git_build        git with the identity of the trees' own commits
@@ -139,7 +139,7 @@ patch_files() {
 
 # checkpatch_series FN: FN PATCH REPORT for every kernel patch of every
 # posting (not the cover letters), REPORT being checkpatch_report's of the
-# tree in build/src. ci/host-checks.sh and kernel/check-series.sh report
+# tree in build/src. The host checks and kernel/check-series.sh report
 # with it.
 checkpatch_series() {
 	local p f

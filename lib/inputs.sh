@@ -25,13 +25,13 @@ SPARSE_SUITE='sid'
 SPARSE_VERSION='0.6.5~rc1-2'
 BUSYBOX_VERSION='1:1.35.0-4+deb12u1+b1'
 # virtme-ng, which boots the vng kernel variant on the host's userland
-# (ci/guest/vng.sh): Debian's package from trixie (arch all, pure Python),
+# (the virtme-ng guest): Debian's package from trixie (arch all, pure Python),
 # fetched the same way and run with Debian 12's python3.
 VNG_SUITE='trixie'
 VNG_VERSION='1.35-1'
 VNG_DEB_SHA256='e7b9d2f28e34766446db5c40b7fdd9a09ed561af21e4aa580a660ff9a0a86f5a'
 # CRIU, patched with patches/criu/ (kernel/criu.sh) and built for the
-# virtme-ng guest (ci/guest/criu.sh). Debian 12's criu 3.17.1 fails on
+# virtme-ng guest. Debian 12's criu 3.17.1 fails on
 # every x86 kernel since 6.13 ("vdso: Unexpected rt vDSO area bounds": it
 # does not know the [vvar_vclock] mapping, CRIU issue #2532, fixed in 4.1),
 # so CRIU is built from the upstream tarball of a newer Debian source

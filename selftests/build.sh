@@ -62,7 +62,7 @@ fi
 # --allow-multiple-definition lets it keep.
 install_kselftests() { # DIR CC KARCH HEADERS
 	local dir=$1 cc=$2 karch=$3 hdr=$4 want have
-	mapfile -t want < <("$top/selftests/collections.sh" "$dir")
+	mapfile -t want < <(python3 "$top/ci/suites.py" collections "$dir")
 	[ "${#want[@]}" -gt 0 ] || return 0
 	make -s -C "$src/tools/testing/selftests" ARCH="$karch" CC="ccache $cc" \
 		TARGETS="${want[*]}" KHDR_INCLUDES="-isystem $hdr" \

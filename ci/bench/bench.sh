@@ -23,6 +23,7 @@ set -euo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/lib/common.sh"
+. "$top/ci/lib.sh"
 . "$top/lib/arches.sh"
 arches=${ARCHES:-$ARCHES_ALL}
 out=$top/build/bench
@@ -57,9 +58,8 @@ boot() {
 
 csvs=()
 for arch in $arches; do
-	step "kernel $arch (build/$arch/linux)" "$top/kernel/build.sh" "$arch"
-	step "base kernel $arch (build/$arch-base/linux)" \
-		env KERNEL_SRC="$top/build/src-base" "$top/kernel/build.sh" "$arch" base
+	step "kernel $arch (build/$arch/linux)" kernel_build "$arch"
+	step "base kernel $arch (build/$arch-base/linux)" base_kernel_build "$arch"
 	step "C++ tools $arch (build/$arch/userspace)" "$top/userspace/build.sh" "$arch"
 	for kernel in series base; do
 		for b in 1 2; do

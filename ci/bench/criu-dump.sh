@@ -16,6 +16,7 @@ set -euo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/lib/common.sh"
+. "$top/ci/lib.sh"
 arch=x86_64
 src=$top/build/src
 out=$top/build/bench/criu-dump
@@ -26,10 +27,10 @@ mkdir -p "$out"
 [ -z "$(git -C "$src" status --porcelain)" ] || die "$src has uncommitted changes"
 trap 'git -C "$src" checkout -q -- kernel/ptrace.c' EXIT
 
-step "kernel $arch vng (build/$arch-vng/linux)" "$top/kernel/build.sh" "$arch" vng
+step "kernel $arch vng (build/$arch-vng/linux)" kernel_build "$arch" vng
 git -C "$src" show base:kernel/ptrace.c > "$src/kernel/ptrace.c"
 step "kernel $arch vng, ptrace.c of the base (build/$arch-vng-unbatched/linux)" \
-	"$top/kernel/build.sh" "$arch" vng-unbatched
+	kernel_build "$arch" vng-unbatched
 git -C "$src" checkout -q -- kernel/ptrace.c
 step "virtme-ng" "$top/ci/guest/vng.sh" fetch
 criu=$("$top/ci/guest/criu.sh")

@@ -19,6 +19,7 @@ set -euo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/lib/common.sh"
+. "$top/ci/lib.sh"
 . "$top/lib/arches.sh"
 arch=x86_64
 src=$top/build/src
@@ -28,7 +29,7 @@ mkdir -p "$out"
 [ -z "$(git -C "$src" status --porcelain)" ] || die "$src has uncommitted changes"
 trap 'git -C "$src" checkout -q -- fs/signalfd.c' EXIT
 
-step "kernel $arch (build/$arch/linux)" "$top/kernel/build.sh" "$arch"
+step "kernel $arch (build/$arch/linux)" kernel_build "$arch"
 step "C++ tools $arch (build/$arch/userspace)" "$top/userspace/build.sh" "$arch"
 
 # variant NAME: fs/signalfd.c with the fault-in as NAME says.
@@ -55,7 +56,7 @@ boot() {
 for name in faultin probe none; do
 	variant "$name"
 	step "kernel $arch, fault-in $name (build/$arch-fi-$name/linux)" \
-		"$top/kernel/build.sh" "$arch" "fi-$name"
+		kernel_build "$arch" "fi-$name"
 done
 git -C "$src" checkout -q -- fs/signalfd.c
 for name in posted faultin probe none; do

@@ -15,6 +15,7 @@ set -euo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/lib/common.sh"
+. "$top/ci/lib.sh"
 . "$top/lib/arches.sh"
 out=$top/build/bench/profile
 methods=("$@")
@@ -35,7 +36,7 @@ method_index() {
 
 step "kernel tree (build/src)" "$top/kernel/tree.sh" prepare
 for arch in ${ARCHES:-x86_64}; do
-	step "kernel $arch (build/$arch/linux)" "$top/kernel/build.sh" "$arch"
+	step "kernel $arch (build/$arch/linux)" kernel_build "$arch"
 	step "C++ tools $arch (build/$arch/userspace)" "$top/userspace/build.sh" "$arch"
 	arch_load "$arch"
 	for m in "${methods[@]}"; do

@@ -68,7 +68,7 @@ spec() { # BUSYBOX
 gen=$out/linux/usr/gen_init_cpio
 [ -x "$gen" ] || die "$gen missing: run 'make kernel ARCH=$arch'"
 [ -d "$TESTS" ] || die "$TESTS missing: run 'make tests ARCH=$arch'"
-guest_suites "$arch" "$variant" < "${SUITES:-$top/ci/suites}" > "$out/suites"
+guest_suites "$arch" "$variant" "${SUITES:-$top/ci/suites}" > "$out/suites"
 bb=$(busybox)
 spec "$bb" > "$out/initramfs.list"
 "$gen" "$out/initramfs.list" > "$out/initramfs.cpio"

@@ -22,6 +22,7 @@ set -euo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/lib/common.sh"
+. "$top/ci/lib.sh"
 . "$top/lib/arches.sh"
 . "$top/lib/inputs.sh"
 . "$top/ci/guest/lib.sh"
@@ -84,7 +85,7 @@ boot() {
 
 shell() {
 	fetch
-	"$top/kernel/build.sh" "$arch" vng
+	kernel_build "$arch" vng
 	vng_boot
 }
 

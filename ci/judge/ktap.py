@@ -24,9 +24,13 @@ named with the reason, its pass counts as passed.
 Exit status: 0 when nothing failed, 1 otherwise.
 """
 import argparse
+import os
 import re
 import sys
 from dataclasses import dataclass, field
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import suites  # noqa: E402 (ci/suites.py, the one reader of ci/suites)
 
 BEGIN, END = "@@@ guest results begin", "@@@ guest results end"
 DMESG_BEGIN, DMESG_END = "@@@ dmesg begin", "@@@ dmesg end"
@@ -177,18 +181,7 @@ def nested(suite, line, program):
 
 def load_own(path):
     """The names of the suites a suites file marks "own:"."""
-    own = set()
-    with open(path) as f:
-        for line in f:
-            words = line.split()
-            if not words or words[0].startswith("#"):
-                continue
-            i = 0
-            while i < len(words) and words[i].endswith(":"):
-                i += 1
-            if "own:" in words[:i] and i < len(words):
-                own.add(words[i])
-    return own
+    return suites.own(suites.read(path))
 
 
 def load_known(path):
