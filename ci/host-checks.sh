@@ -109,6 +109,25 @@ man_pages() {
 	done
 }
 
+# Every shell script of the project (a .sh file, or a #!/bin/sh or bash
+# script such as the busybox guest's, checked as the shell its shebang
+# or its "shellcheck shell=" directive names): shellcheck finds nothing.
+shell_scripts() {
+	git -C "$top" ls-files -- ':!patches' | while read -r f; do
+		[ -f "$top/$f" ] || continue
+		case $f in
+		*.sh) echo "$f" ;;
+		*) head -n 1 "$top/$f" | grep -qE '^#!.*[/ ](ba)?sh$' && echo "$f" ;;
+		esac
+	done
+}
+shellcheck_in_top() ( cd "$top" && shellcheck -x "$@" )
+shellcheck_all() {
+	local files
+	mapfile -t files < <(shell_scripts)
+	run "shellcheck: ${#files[@]} shell scripts, no finding" shellcheck_in_top "${files[@]}"
+}
+
 # The CRIU patches: they apply to the pinned CRIU with git am, are what
 # build/criu/tree exports, pass CRIU's lint rules, and build.
 criu_patches() {
@@ -119,6 +138,7 @@ criu_patches() {
 }
 
 judge
+shellcheck_all
 checkpatch_series checkpatch_one
 postings_checks
 send_ready

@@ -26,6 +26,8 @@ host_pkgs=(
 	iproute2 wget
 	# CRIU's style for patches/criu (kernel/criu.sh lint).
 	clang-format
+	# The host checks run shellcheck over every shell script.
+	shellcheck
 )
 foreign_archs=()
 foreign_pkgs=()

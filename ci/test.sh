@@ -19,7 +19,7 @@ step "kernel tree (build/src)" "$top/kernel/tree.sh" prepare
 step "host checks" "$top/ci/host-checks.sh" || failed+=("host checks")
 [ -f "$top/build/host-counts" ] || echo "0 1 0" > "$top/build/host-counts"
 
-runs=($arches)
+read -ra runs <<< "$arches"
 [ "${VNG:-1}" = 1 ] && runs+=("x86_64 vng")
 [ "${DEBUG:-1}" = 1 ] && runs+=("x86_64 debug")
 counts=("$top/build/host-counts")
@@ -27,7 +27,7 @@ for run in "${runs[@]}"; do
 	read -r arch variant <<< "$run"
 	arch_load "$arch" "$variant"
 	name=$arch${variant:+-$variant}
-	step "run $name" "$top/ci/run-arch.sh" "$arch" $variant || failed+=("run $name")
+	step "run $name" "$top/ci/run-arch.sh" "$arch" ${variant:+"$variant"} || failed+=("run $name")
 	mkdir -p "$OUT"
 	[ -f "$OUT/counts" ] || echo "0 1 0" > "$OUT/counts"
 	counts+=("$OUT/counts")

@@ -28,8 +28,9 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/lib/arches.sh"
 src=${KERNEL_SRC:-$top/build/src}
 usage="usage: build.sh --kselftests LIST ARCH [VARIANT] [-- MAKE-ARGS...]"
-[ "${1:-}" = --kselftests ] && [ $# -ge 3 ] ||
+if [ "${1:-}" != --kselftests ] || [ $# -lt 3 ]; then
 	die "$usage (LIST: the kselftest collections whose config files to merge; make kernel passes them)"
+fi
 read -ra kselftests <<< "$2"
 shift 2
 arch=$1
@@ -78,6 +79,7 @@ kmake() {
 check_config() {
 	local frag line opt want have bad=0
 	for frag in "${frags[@]}"; do
+		# shellcheck disable=SC2094 # the message names the fragment it reads
 		while IFS= read -r line; do
 			case $line in
 			CONFIG_*=*) opt=${line%%=*} want=${line#*=} ;;

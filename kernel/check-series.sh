@@ -21,7 +21,9 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 src=$top/build/src
 out=$top/build/series-check
 arches=${ARCHES:-$ARCHES_ALL}
-[ "${1:-}" = --kselftests ] && [ $# -eq 2 ] || die "usage: check-series.sh --kselftests LIST (make check-series passes it)"
+if [ "${1:-}" != --kselftests ] || [ $# -ne 2 ]; then
+	die "usage: check-series.sh --kselftests LIST (make check-series passes it)"
+fi
 kselftests=$2
 
 g() { git -C "$src" "$@"; }

@@ -36,7 +36,7 @@ say() { echo "kernel/criu.sh: $*"; }
 
 # One queue, one branch: patches/criu/ and branch criu.
 q_postings() { [ -z "$(patch_files "$top/patches/criu")" ] || echo criu; }
-q_branches() { q rev-parse -q --verify refs/heads/criu >/dev/null && echo criu || true; }
+q_branches() { if q rev-parse -q --verify refs/heads/criu >/dev/null; then echo criu; fi; }
 
 src_index() { # SUITE: a private apt configuration of SUITE's sources
 	local apt=$top/build/apt/$1-src
@@ -69,7 +69,7 @@ download() { # SUITE VERSION
 # The pinned version when a suite of CRIU_SUITES still serves it, else the
 # newest they serve, loudly. Prints "VERSION TARBALL FALLBACK(0|1)".
 fetch() {
-	local upstream=${CRIU_VERSION%-*} dir file s v served=() newest= out
+	local upstream=${CRIU_VERSION%-*} dir file s v served=() newest='' out
 	dir=$top/build/dl/criu-${CRIU_VERSION//[:~]/_}
 	file=$dir/criu_$upstream.orig.tar.xz
 	if [ -f "$file" ] && [ "$(sha256sum < "$file" | cut -d' ' -f1)" = "$CRIU_ORIG_SHA256" ]; then
@@ -179,10 +179,13 @@ lint() {
 	lint_rule "errno with pr_perror, pr_pwarn or fail" '^\s*\<(pr_perror|pr_pwarn|fail)\>\(".*".*errno'
 	lint_rule "trailing whitespace" '\s+$'
 	hits=$(grep -E '^\s*\<pr_(err|warn|msg|info|debug)\>.*\);$' <<< "$added" | grep -v '\\n' || true)
-	[ -z "$hits" ] || { echo "kernel/criu.sh: lint: pr_* without \\n:" >&2; echo "$hits" >&2; rc=1; }
+	if [ -n "$hits" ]; then
+		printf '%s\n%s\n' 'kernel/criu.sh: lint: pr_* without \n:' "$hits" >&2
+		rc=1
+	fi
 	command -v clang-format >/dev/null || die "clang-format is missing: make setup"
 	[ "$(q symbolic-ref -q --short HEAD)" = criu ] || die "$src is not on branch criu"
-	fmt=$(cd "$src" && git clang-format --quiet --diff base -- '*.c' '*.h' 2>&1 || true)
+	fmt=$(cd "$src" && { git clang-format --quiet --diff base -- '*.c' '*.h' 2>&1 || true; })
 	if [ -n "$fmt" ] && [ "$fmt" != "no modified files to format" ]; then
 		echo "kernel/criu.sh: lint: git clang-format would change:" >&2
 		echo "$fmt" >&2

@@ -1,5 +1,6 @@
 # Pinned inputs, sourced by the scripts that fetch them. Change them together.
 # shellcheck shell=bash
+# shellcheck disable=SC2034 # read by the scripts that source it
 
 # The kernel base: Debian's linux-source-7.3 from trixie-backports, fetched
 # with a private apt configuration under build/apt (kernel/tree.sh fetch)

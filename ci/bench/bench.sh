@@ -39,8 +39,8 @@ step "base tree (build/src-base)" "$top/kernel/tree.sh" base-worktree
 # benchmark. 4G of guest memory raises the default RLIMIT_SIGPENDING
 # (derived from memory) above N = 4096.
 boot() {
-	local arch=$1 kernel=$2 clock=$3 b=$4 dir=$out/$1-$2-$3 icount=0 args=
-	if [ "$clock" = icount ]; then icount=1; args="--instructions 1"; fi
+	local arch=$1 kernel=$2 clock=$3 b=$4 dir=$out/$1-$2-$3 icount=0 args='' qemu_args=()
+	if [ "$clock" = icount ]; then icount=1; args="--instructions 1" qemu_args=(norandmaps); fi
 	arch_load "$arch" "${kernel#series}"
 	mkdir -p "$dir"
 	echo "bench 5400 ./userspace/sigcr_bench $args" > "$dir/bench.suites"
@@ -48,7 +48,7 @@ boot() {
 	ln -sfn "$OUT/kernel" "$dir/kernel"
 	KERNEL_OUT=$dir SUITES=$dir/bench.suites "$top/ci/guest/initramfs.sh" "$arch" || return
 	KERNEL_OUT=$dir QEMU_MEM=4G QEMU_SMP=1 QEMU_ICOUNT=$icount GUEST_TIMEOUT=${GUEST_TIMEOUT:-5700} \
-		"$top/ci/guest/qemu.sh" "$arch" $([ "$clock" = icount ] && echo norandmaps) |
+		"$top/ci/guest/qemu.sh" "$arch" "${qemu_args[@]}" |
 		awk '/^    (#|ok|not ok)/ { sub(/^    /, ""); print; fflush() }'
 	mv "$dir/console.log" "$dir/console-$b.log"
 	python3 "$top/ci/judge/ktap.py" "$dir/console-$b.log" --name "$arch-$kernel-$clock" --counts "$dir/counts" || return

@@ -1,13 +1,16 @@
 # Helpers of the guest runs (ci/run-arch.sh, ci/guest/): which suites a
 # guest runs.
 # shellcheck shell=bash
+# shellcheck disable=SC2154 # $top is the sourcing script's
 
 # guest_suites ARCH VARIANT SUITES: the lines of a suites file (ci/suites)
 # that a guest of ARCH running kernel VARIANT ("" for the plain one) runs,
 # without their prefixes (ci/suites.py guest; call arch_load first, for
 # ARCH_X32).
 guest_suites() {
-	python3 "$top/ci/suites.py" --file "$3" guest "$1" "$2" $([ "$ARCH_X32" = 1 ] && echo --x32)
+	local x32=()
+	[ "$ARCH_X32" != 1 ] || x32=(--x32)
+	python3 "$top/ci/suites.py" --file "$3" guest "$1" "$2" "${x32[@]}"
 }
 
 # Kernel command-line thresholds of the lockup detectors (kernel/configs/

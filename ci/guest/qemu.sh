@@ -40,7 +40,7 @@ fi
 if [ "${QEMU_ICOUNT:-0}" = 1 ]; then
 	[ "${QEMU_KVM:-0}" != 1 ] || die "QEMU_ICOUNT=1 needs TCG, not QEMU_KVM=1"
 	[ "${QEMU_SMP:-2}" = 1 ] || die "QEMU_ICOUNT=1 needs QEMU_SMP=1 (one vCPU)"
-	qemu+=(-icount shift=0,sleep=off)
+	qemu+=(-icount "shift=0,sleep=off")
 fi
 
 if [ -n "${QEMU_PLUGIN:-}" ]; then
@@ -61,6 +61,7 @@ mkfifo "$fifo"
 dump=(python3 "$top/ci/guest/cpus.py" "$mon" "$out/linux/System.map" "ci/guest/qemu.sh:")
 # Echo the console; when run-suites says a suite timed out (it dumps the
 # tasks with sysrq before it kills the suite), dump the CPUs too.
+# shellcheck disable=SC2094 # cpus.py writes its dumps into the fifo tee reads
 tee "$out/console.log" < "$fifo" |
 	python3 "$top/ci/guest/cpus.py" --watch "$fifo" "$mon" "$out/linux/System.map" "ci/guest/qemu.sh:" &
 reader=$!

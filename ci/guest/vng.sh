@@ -68,6 +68,7 @@ boot() {
 	criu=${CRIU:-$("$top/ci/guest/criu.sh")}
 	rm -f "$mon" "$fifo"
 	mkfifo "$fifo"
+	# shellcheck disable=SC2094 # cpus.py writes its dumps into the fifo tee reads
 	tee "$OUT/console.log" < "$fifo" |
 		python3 "$top/ci/guest/cpus.py" --watch "$fifo" "$mon" "$OUT/linux/System.map" "ci/guest/vng.sh:" |
 		grep --line-buffered -E '^(ok|not ok) |^# [^ ]+: (running|exit|timed out)|^ci/guest/vng.sh:' &
