@@ -28,6 +28,8 @@ host_pkgs=(
 	clang-format
 	# The host checks run shellcheck over every shell script.
 	shellcheck
+	# make bench plots with it.
+	gnuplot-nox
 )
 foreign_archs=()
 foreign_pkgs=()

@@ -15,7 +15,8 @@
 #             is the median over boots, and only ratios mean anything.
 # Writes build/bench/: ARCH-KERNEL-CLOCK/console-B.log, bench.csv (every
 # boot's figures), bench.txt (the tables and the targets) and
-# bench-ARCH.svg (instructions per signal against N).
+# bench.svg (gnuplot: instructions per signal against N, both arches on
+# one page).
 #
 #   bench.sh            ARCHES="x86_64 arm64" by default; BOOTS=0 skips
 #                       the TCG boots

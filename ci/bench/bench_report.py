@@ -12,13 +12,14 @@ compares the boots of each kernel figure by figure and says how many agree,
 then uses boot 1. TCG figures drift between boots: a figure is the median
 over the boots, a ratio the median over the boots of the ratio within one.
 Writes DIR/bench.csv (all rows, with a header), DIR/bench.txt (the
-tables and the targets, also printed) and DIR/bench-ARCH.svg (instructions
-per signal against N, log-log, one panel per queue and mix).
+tables and the targets, also printed) and DIR/bench.svg (gnuplot:
+instructions per signal against N, log-log, a panel per architecture,
+queue and mix, on one page).
 """
 import argparse
 import csv
-import math
 import os
+import subprocess
 import sys
 from collections import defaultdict
 
@@ -181,52 +182,67 @@ def targets(rows, fig):
     return out
 
 
-def svg(arch, rows, fig):
-    """Four panels (queue x mix), log-log, instructions per signal against N."""
-    pw, ph, ml, mt, gap = 360, 240, 60, 40, 70
-    width, height = ml + 2 * (pw + gap), mt + 2 * (ph + gap) + 150
-    el = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-          f'font-family="sans-serif" font-size="11">',
-          f'<rect width="{width}" height="{height}" fill="white"/>',
-          f'<text x="{ml}" y="22" font-size="15">{arch}, series kernel: guest instructions per signal '
-          f'against N pending (QEMU -icount)</text>']
-    mine = [r for r in rows if r["arch"] == arch and r["clock"] == "icount" and r["kernel"] == "series"]
-    if not mine:
+def plot(out, rows, fig):
+    """One page, bench.svg, drawn by gnuplot: a row of four panels (queue x
+    mix) per architecture, log-log, instructions per signal against N on
+    the series kernel. The data and the gnuplot script stay beside it
+    (bench-plot.dat, bench-plot.gp). None if there is nothing to plot."""
+    mine = [r for r in rows if r["clock"] == "icount" and r["kernel"] == "series"]
+    arches = sorted({r["arch"] for r in mine})
+    if not arches:
         return None
-    sizes = sorted({r["n"] for r in mine})
-    vals = [r["per_signal"] for r in mine if r["per_signal"] > 0]
-    x0, x1 = math.log10(sizes[0]), math.log10(sizes[-1]) or 1
-    y0, y1 = math.floor(math.log10(min(vals))), math.ceil(math.log10(max(vals)))
-    for pi, (queue, mix) in enumerate([(q, m) for q in ("shared", "private") for m in ("one", "mixed")]):
-        px, py = ml + (pi % 2) * (pw + gap), mt + (pi // 2) * (ph + gap)
-        X = lambda n: px + (math.log10(n) - x0) / ((x1 - x0) or 1) * pw
-        Y = lambda v: py + ph - (math.log10(v) - y0) / ((y1 - y0) or 1) * ph
-        el.append(f'<rect x="{px}" y="{py}" width="{pw}" height="{ph}" fill="none" stroke="#444"/>')
-        el.append(f'<text x="{px}" y="{py - 8}" font-size="13">{queue} queue, '
-                  f'{"one signal number" if mix == "one" else "mixed signal numbers"}</text>')
-        for n in sizes:
-            el.append(f'<line x1="{X(n):.1f}" y1="{py + ph}" x2="{X(n):.1f}" y2="{py + ph + 4}" stroke="#444"/>')
-            el.append(f'<text x="{X(n):.1f}" y="{py + ph + 16}" text-anchor="middle">{n}</text>')
-        for e in range(y0, y1 + 1):
-            el.append(f'<line x1="{px}" y1="{Y(10 ** e):.1f}" x2="{px + pw}" y2="{Y(10 ** e):.1f}" stroke="#ddd"/>')
-            el.append(f'<text x="{px - 4}" y="{Y(10 ** e) + 4:.1f}" text-anchor="end">{10 ** e:g}</text>')
-        el.append(f'<text x="{px + pw / 2}" y="{py + ph + 32}" text-anchor="middle">N (signals pending)</text>')
-        el.append(f'<text x="{px - 45}" y="{py + ph / 2}" transform="rotate(-90 {px - 45} {py + ph / 2})" '
-                  f'text-anchor="middle">instructions per signal</text>')
-        for method, colour, _ in PLOTTED:
-            pts = [(n, fig.get((arch, "series", "icount", queue, mix, n, method))) for n in sizes]
-            pts = [(X(n), Y(v)) for n, v in pts if v]
-            if pts:
-                el.append(f'<polyline fill="none" stroke="{colour}" stroke-width="2" points="'
-                          + " ".join(f"{x:.1f},{y:.1f}" for x, y in pts) + '"/>')
-                el.extend(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="2.5" fill="{colour}"/>' for x, y in pts)
-    ly = mt + 2 * (ph + gap)
-    for i, (_, colour, label) in enumerate(PLOTTED):
-        lx, yy = ml + (i % 2) * (pw + gap), ly + (i // 2) * 18
-        el.append(f'<line x1="{lx}" y1="{yy}" x2="{lx + 24}" y2="{yy}" stroke="{colour}" stroke-width="3"/>')
-        el.append(f'<text x="{lx + 30}" y="{yy + 4}">{label}</text>')
-    el.append("</svg>")
-    return "\n".join(el) + "\n"
+    panels = [(q, m) for q in ("shared", "private") for m in ("one", "mixed")]
+    dat, gp = os.path.join(out, "bench-plot.dat"), os.path.join(out, "bench-plot.gp")
+    svg = os.path.join(out, "bench.svg")
+    index, blocks = {}, []
+    for arch in arches:
+        sizes = sorted({r["n"] for r in mine if r["arch"] == arch})
+        for queue, mix in panels:
+            for method, _, _ in PLOTTED:
+                pts = [(n, fig.get((arch, "series", "icount", queue, mix, n, method))) for n in sizes]
+                pts = [(n, v) for n, v in pts if v]
+                if pts:
+                    index[(arch, queue, mix, method)] = len(blocks)
+                    blocks.append("\n".join(f"{n} {v:.1f}" for n, v in pts))
+    with open(dat, "w") as f:
+        f.write("\n\n\n".join(blocks) + "\n")
+    height = 400 * len(arches) + 120
+    key = 80 / height  # the bottom of the page: one key for every panel
+    top = 1 - 30 / height  # above: the page's title
+    ph = (top - key) / len(arches)
+    lines = [
+        f'set terminal svg size 1600,{height} dynamic noenhanced font "sans,11" background "white"',
+        f'set output "{svg}"',
+        'set multiplot title "Series kernel: guest instructions per signal against N pending '
+        '(QEMU -icount; make bench)"',
+        "set logscale xy",
+        "set grid",
+        'set xlabel "N (signals pending)"',
+        'set ylabel "guest instructions per signal"',
+        "unset key",
+        f"set size 0.25,{ph:.4f}",
+    ]
+    for row, arch in enumerate(arches):
+        for col, (queue, mix) in enumerate(panels):
+            lines.append(f"set origin {0.25 * col:.2f},{top - (row + 1) * ph:.4f}")
+            lines.append(f'set title "{arch}, {queue} queue, '
+                         f'{"one signal number" if mix == "one" else "31 mixed numbers"}"')
+            series = [f'"{dat}" index {index[(arch, queue, mix, m)]} using 1:2 with linespoints '
+                      f'lw 2 pt 7 ps 0.5 lc rgb "{colour}"'
+                      for m, colour, _ in PLOTTED if (arch, queue, mix, m) in index]
+            if series:
+                lines.append("plot " + ", \\\n     ".join(series))
+    # The key: a plot of nothing as wide as the page.
+    lines += ["set origin 0,0", f"set size 1,{key:.4f}", "unset logscale", "unset grid", "unset border",
+              "unset tics", "unset xlabel", "unset ylabel", "unset title", "set xrange [0:1]",
+              "set yrange [0:1]", "set key center center horizontal maxrows 2 samplen 3 width 2",
+              "plot " + ", \\\n     ".join(f'NaN with linespoints lw 2 pt 7 ps 0.5 lc rgb "{colour}" '
+                                          f'title "{label}"' for _, colour, label in PLOTTED)]
+    lines.append("unset multiplot")
+    with open(gp, "w") as f:
+        f.write("\n".join(lines) + "\n")
+    subprocess.run(["gnuplot", gp], check=True)
+    return svg
 
 
 def main():
@@ -259,13 +275,8 @@ def main():
     with open(os.path.join(args.out, "bench.txt"), "w") as f:
         f.write(text)
     print(text, end="")
-    for arch in sorted({r["arch"] for r in rows}):
-        body = svg(arch, rows, fig)
-        if body is None:
-            continue
-        path = os.path.join(args.out, f"bench-{arch}.svg")
-        with open(path, "w") as f:
-            f.write(body)
+    path = plot(args.out, rows, fig)
+    if path:
         print(f"bench_report.py: {path}")
     print(f"bench_report.py: {os.path.join(args.out, 'bench.csv')}, {os.path.join(args.out, 'bench.txt')}")
 
