@@ -39,11 +39,12 @@
 # (git -C build/src worktree add ../wt-2 2-signalfd-raw), commit (amend,
 # rebase -i base) there, edit the cover letter with
 # git -C build/src branch --edit-description 2-signalfd-raw, then
-# make export-patches. A new posting is a new branch on base
-# (git -C build/src branch 5-NAME base), committed to, described and
-# exported the same way; a posting goes with git rm -r patches/N-NAME and
-# make tree. An RFC: git -C build/src config branch.N-NAME.subjectPrefix
-# 'RFC PATCH' before the export; the cover letter's Subject keeps it.
+# make export-patches. A new posting is a new branch on base, numbered
+# after the last (git -C build/src branch 6-NAME base), committed to,
+# described and exported the same way; a posting goes with git rm -r
+# patches/N-NAME and make tree. An RFC: git -C build/src config
+# branch.N-NAME.subjectPrefix 'RFC PATCH' before the export; the cover
+# letter's Subject keeps it.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)

@@ -10,12 +10,14 @@ stops reporting, fails: it is never a pass.
   ktap.py CONSOLE_LOG [--name NAME] [--counts FILE] [--known FILE]
           [--own SUITES_FILE]
 
---own reads the suites file (ci/suites) for the suites marked "own:", the
-series' own tests: in a guest running the series, a skip there is a
-failure (the feature is there, so nothing may be skipped).
+--own reads the suites file (ci/suites, through ci/suites.py) for the
+suites marked "own:", the series' own tests: in a guest running the
+series, a skip there is a failure (the feature is there, so nothing may
+be skipped).
 
---known names subtests that fail on the unpatched base too (ci/known-
-failures): such a failure counts as expected, and such a test passing
+--known names subtests that fail on the unpatched base too
+(ci/judge/known-failures, empty at present): such a failure counts as
+expected, and such a test passing
 counts as a failure. A reason starting with "flaky:" marks a subtest that
 fails now and then on the base as well, for a reason outside the kernel
 under test (host load under TCG): its failure counts as skipped and is

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
-// What the guest's stand-alone programs (stress, fuzz) share: KTAP output,
-// which the runner counts like the kselftests' (a plan, one line per check,
-// exit status 0 all passed, 1 a failure, 4 skipped), option parsing with
-// clear errors, and the queued-signal count.
+// What the guest's stand-alone programs (sigcr_stress, sigcr_fuzz,
+// sigcr_bench, sigcr_criu) share: KTAP output, which the runner counts like
+// the kselftests' (a plan, one line per check, exit status 0 all passed, 1
+// a failure, 4 skipped), option parsing with clear errors, and the
+// queued-signal count.
 #pragma once
 
 #include <cerrno>
