@@ -26,7 +26,6 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/lib/common.sh"
 . "$top/ci/lib.sh"
 . "$top/lib/arches.sh"
-. "$top/lib/inputs.sh"
 . "$top/ci/guest/lib.sh"
 arch=${1:?usage: run-arch.sh ARCH [base|debug|vng]}
 variant=${2:-}
@@ -69,7 +68,7 @@ esac
 step "guest tests $arch (build/$arch/tests)" "$top/selftests/build.sh" "$arch"
 step "C++ suite $arch (build/$arch/userspace)" "$top/userspace/build.sh" "$arch"
 if [ "$variant" = vng ]; then
-	step "virtme-ng $VNG_VERSION (build/vng)" "$top/ci/guest/vng.sh" fetch
+	step "virtme-ng (build/dl)" "$top/ci/guest/vng.sh" fetch
 	step "criu and its zdtm tests (build/criu, build/$name/zdtm)" "$top/ci/guest/criu.sh" zdtm "$OUT/zdtm"
 	guest_suites "$arch" vng "$suites" > "$OUT/suites"
 	step "boot $name with virtme-ng" "$top/ci/guest/vng.sh" boot "$arch"

@@ -2,7 +2,7 @@
 # The CRIU patches that keep the series' signalfd modes and every pending
 # signal across checkpoint/restore: patches/criu/, a series of its own
 # (0000-cover-letter.patch and the patches) for CRIU's criu-dev branch, made
-# on the upstream tarball of Debian's criu source package (CRIU_VERSION,
+# on the upstream tarball of Debian's criu source package (input criu,
 # lib/inputs.sh), as a git repository in build/criu/tree whose first
 # commit is that tarball (tag "base") and whose branch "criu" is the base
 # and the patches (lib/queue.sh), applied with plain git am (git am -3
@@ -25,7 +25,6 @@
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-. "$top/lib/inputs.sh"
 . "$top/lib/common.sh"
 . "$top/lib/queue.sh"
 src=$top/build/criu/tree
@@ -38,62 +37,15 @@ say() { echo "kernel/criu.sh: $*"; }
 q_postings() { [ -z "$(patch_files "$top/patches/criu")" ] || echo criu; }
 q_branches() { if q rev-parse -q --verify refs/heads/criu >/dev/null; then echo criu; fi; }
 
-src_index() { # SUITE: a private apt configuration of SUITE's sources
-	local apt=$top/build/apt/$1-src
-	mkdir -p "$apt/lists/partial" "$apt/cache/archives/partial"
-	echo "deb-src [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian $1 main" \
-		> "$apt/sources.list"
-	papt "$1-src" apt-get update >/dev/null || die "apt-get update of $1 sources failed (network? see build/apt/$1-src)"
-}
-
-# The tarball of criu VERSION: "PATH SHA256" as SUITE's signed index gives
-# it, downloaded into build/dl once.
-download() { # SUITE VERSION
-	local upstream=${2#*:} line url file sha dir
-	upstream=${upstream%-*}
-	file=criu_$upstream.orig.tar.xz
-	dir=$top/build/dl/criu-${2//[:~]/_}
-	line=$(papt "$1-src" apt-get source --print-uris "criu=$2" 2>/dev/null | awk -v f="$file" '$2 == f')
-	[ -n "$line" ] || die "$1 lists no $file for criu $2"
-	url=$(awk '{ gsub(/\x27/, "", $1); print $1 }' <<< "$line")
-	sha=$(awk '{ sub(/^SHA256:/, "", $4); print $4 }' <<< "$line")
-	mkdir -p "$dir"
-	if [ ! -f "$dir/$file" ] || [ "$(sha256sum < "$dir/$file" | cut -d' ' -f1)" != "$sha" ]; then
-		wget -q -O "$dir/$file.part" "$url" || die "download of $url failed (Debian answers 404 for some tarballs: pin another version)"
-		mv "$dir/$file.part" "$dir/$file"
-	fi
-	[ "$(sha256sum < "$dir/$file" | cut -d' ' -f1)" = "$sha" ] || die "$dir/$file does not have the sha256 $1's index gives ($sha)"
-	echo "$dir/$file $sha"
-}
-
-# The pinned version when a suite of CRIU_SUITES still serves it, else the
-# newest they serve, loudly. Prints "VERSION TARBALL FALLBACK(0|1)".
+# The input criu (lib/inputs.sh): "VERSION TARBALL FALLBACK(0|1)", the
+# upstream tarball of the pinned version, or of the newest sid serves
+# when that one is gone (said loudly).
 fetch() {
-	local upstream=${CRIU_VERSION%-*} dir file s v served=() newest='' out
-	dir=$top/build/dl/criu-${CRIU_VERSION//[:~]/_}
-	file=$dir/criu_$upstream.orig.tar.xz
-	if [ -f "$file" ] && [ "$(sha256sum < "$file" | cut -d' ' -f1)" = "$CRIU_ORIG_SHA256" ]; then
-		echo "$CRIU_VERSION $file 0"
-		return
-	fi
-	for s in $CRIU_SUITES; do
-		src_index "$s"
-		while read -r v; do served+=("$v $s"); done < <(papt "$s-src" apt-cache showsrc criu | awk '/^Version:/ { print $2 }')
-	done
-	for v in "${served[@]}"; do
-		if [ "${v% *}" = "$CRIU_VERSION" ]; then
-			out=$(download "${v#* }" "$CRIU_VERSION")
-			[ "${out#* }" = "$CRIU_ORIG_SHA256" ] ||
-				die "criu $CRIU_VERSION's tarball has sha256 ${out#* }, pinned is $CRIU_ORIG_SHA256 (lib/inputs.sh)"
-			echo "$CRIU_VERSION ${out% *} 0"
-			return
-		fi
-	done
-	newest=$(printf '%s\n' "${served[@]}" | sort -r -V | head -n 1)
-	[ -n "$newest" ] || die "$CRIU_SUITES serve no criu: pin a version in lib/inputs.sh"
-	echo "kernel/criu.sh: FALLBACK: criu $CRIU_VERSION is gone from $CRIU_SUITES; using ${newest% *} from ${newest#* }" >&2
-	out=$(download "${newest#* }" "${newest% *}")
-	echo "${newest% *} ${out% *} 1"
+	local version dir fallback tarball
+	read -r version dir fallback < <(input_fetch criu) || exit 1
+	tarball=$(echo "$dir"/criu_*.orig.tar.*)
+	[ -f "$tarball" ] || die "no criu_*.orig.tar.* in $dir"
+	echo "$version $tarball $fallback"
 }
 
 unpack() { # VERSION TARBALL FALLBACK
@@ -112,7 +64,7 @@ unpack() { # VERSION TARBALL FALLBACK
 base_line() {
 	local v fb
 	read -r v fb < "$src/.git/base-name"
-	echo "CRIU ${v%-*} (Debian criu $v$([ "$fb" = 1 ] && echo ", FALLBACK from $CRIU_VERSION"))"
+	echo "CRIU ${v%-*} (Debian criu $v$([ "$fb" = 1 ] && echo ", FALLBACK from $(input_field criu version)"))"
 }
 
 apply() {
@@ -128,7 +80,7 @@ apply() {
 
 prepare() {
 	local version tarball fb
-	read -r version tarball fb < <(fetch)
+	read -r version tarball fb < <(fetch) || exit 1
 	if [ ! -d "$src/.git" ] || [ "$(cat "$src/.git/base-name")" != "$version $fb" ]; then
 		[ ! -d "$src/.git" ] ||
 			q_refuse "A new CRIU base replaces the tree: save them with 'make export-criu' first." \

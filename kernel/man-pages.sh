@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The man-pages patches that document the postings: patches/N-NAME/man-pages/
-# on top of the pages Debian ships in manpages and manpages-dev
-# (MANPAGES_VERSION, lib/inputs.sh), laid out as upstream's tree lays them
-# out (man/manSECTION/NAME.SECTION), as a git repository in build/man-pages
+# on top of the pages Debian ships in manpages and manpages-dev (pinned in
+# lib/inputs.sh), laid out as upstream's tree lays them out
+# (man/manSECTION/NAME.SECTION), as a git repository in build/man-pages
 # whose first commit is those pages (tag "base"), with a branch per posting
 # that has man pages, named as the posting (lib/queue.sh): the base and
 # that posting's man-pages patches, applied with git am -3.
@@ -24,62 +24,50 @@
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-. "$top/lib/inputs.sh"
 . "$top/lib/common.sh"
 . "$top/lib/queue.sh"
 src=$top/build/man-pages
-packages=(manpages manpages-dev)
 q_src=$src q_sub=man-pages
 q_format=(--zero-commit --abbrev=12 --no-signature)
 
 say() { echo "kernel/man-pages.sh: $*"; }
 
-# The pinned version when sid still serves it, else the newest, loudly.
+# The pinned inputs manpages and manpages-dev (lib/inputs.sh; the newest
+# sid serves when the pinned version is gone, loudly): "NAME DIR DIR",
+# NAME naming the pages' version for the tree's base commit.
 fetch() {
-	local served version p dir sha want var
-	served=$(deb_served "$MANPAGES_SUITE" manpages)
-	version=$MANPAGES_VERSION
-	if ! grep -qxF "$version" <<< "$served"; then
-		version=$(head -n 1 <<< "$served")
-		[ -n "$version" ] || die "$MANPAGES_SUITE serves no manpages: pick a version in lib/inputs.sh"
-		echo "kernel/man-pages.sh: FALLBACK: $MANPAGES_SUITE no longer serves manpages $MANPAGES_VERSION; using $version" >&2
-	fi
-	dir=$top/build/dl/man-pages-${version//[:~]/_}
-	for p in "${packages[@]}"; do
-		[ -f "$dir/$p.deb.sha256" ] || deb_unpack "$MANPAGES_SUITE" "$p" "$version" "$dir" >&2
-		sha=$(cat "$dir/$p.deb.sha256")
-		var=MANPAGES_SHA256_${p//-/_}
-		want=${!var}
-		if [ "$version" = "$MANPAGES_VERSION" ] && [ "$sha" != "$want" ]; then
-			die "$p $version .deb sha256 is $sha, pinned is $want (lib/inputs.sh)"
-		fi
-	done
-	echo "$dir"
+	local v1 d1 v2 d2 _
+	read -r v1 d1 _ < <(input_fetch manpages) || exit 1
+	read -r v2 d2 _ < <(input_fetch manpages-dev) || exit 1
+	echo "manpages-$v1+manpages-dev-$v2 $d1 $d2"
 }
 
 # The pages as upstream lays them out: NAME.SECTION.gz in usr/share/man/
 # manN/ becomes man/manSECTION/NAME.SECTION; a symlink (an alias page)
 # becomes the ".so" stub upstream keeps instead.
-unpack() {
-	local dir=$1 tmp=$src.unpack f name sect target
+unpack() { # NAME DIR...
+	local name=$1 tmp=$src.unpack d f page sect target
+	shift
 	rm -rf "$tmp" "$src"
 	mkdir -p "$tmp"
-	for f in "$dir"/root/usr/share/man/man*/*.gz; do
-		name=$(basename "$f" .gz)
-		sect=${name##*.}
-		mkdir -p "$tmp/man/man$sect"
-		if [ -L "$f" ]; then
-			target=$(basename "$(readlink "$f")" .gz)
-			printf '.so man%s/%s\n' "${target##*.}" "$target" > "$tmp/man/man$sect/$name"
-		else
-			gzip -dc "$f" > "$tmp/man/man$sect/$name"
-		fi
+	for d; do
+		for f in "$d"/root/usr/share/man/man*/*.gz; do
+			page=$(basename "$f" .gz)
+			sect=${page##*.}
+			mkdir -p "$tmp/man/man$sect"
+			if [ -L "$f" ]; then
+				target=$(basename "$(readlink "$f")" .gz)
+				printf '.so man%s/%s\n' "${target##*.}" "$target" > "$tmp/man/man$sect/$page"
+			else
+				gzip -dc "$f" > "$tmp/man/man$sect/$page"
+			fi
+		done
 	done
 	git -C "$tmp" init -q -b pages
 	git -C "$tmp" add -A
-	git_build "$tmp" commit -q -m "man-pages from Debian's manpages and manpages-dev $(basename "$dir")"
+	git_build "$tmp" commit -q -m "man-pages from Debian's $name"
 	git_build "$tmp" tag base
-	basename "$dir" > "$tmp/.git/base-name"
+	echo "$name" > "$tmp/.git/base-name"
 	mv "$tmp" "$src"
 }
 
@@ -101,10 +89,11 @@ apply() { # POSTINGS...
 }
 
 prepare() {
-	local dir head
-	dir=$(fetch)
-	if [ ! -d "$src/.git" ] || [ "$(cat "$src/.git/base-name")" != "$(basename "$dir")" ]; then
-		unpack "$dir"
+	local name dirs head
+	read -r name dirs < <(fetch) || exit 1
+	if [ ! -d "$src/.git" ] || [ "$(cat "$src/.git/base-name")" != "$name" ]; then
+		# shellcheck disable=SC2086 # two directories
+		unpack "$name" $dirs
 	fi
 	q_no_legacy
 	q_migrate

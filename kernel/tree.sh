@@ -48,7 +48,6 @@
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-. "$top/lib/inputs.sh"
 . "$top/lib/common.sh"
 . "$top/lib/queue.sh"
 src=${KERNEL_SRC:-$top/build/src}
@@ -63,49 +62,37 @@ say() { echo "kernel/tree.sh: $*"; }
 # shellcheck source=/dev/null
 base_load() { . "$base_env"; }
 
-# Download and unpack BASE_PACKAGE into build/dl/; write build/base.env,
-# which names the base every later step uses: the pinned version, or,
-# when BASE_SUITE no longer serves it, the newest one it does.
+# Fetch the base (input base of lib/inputs.sh: the pinned linux-source-7.3,
+# or the newest its suite serves when that one is gone) and write
+# build/base.env, which names the base every later step uses.
 fetch() {
-	local want=$BASE_VERSION served version dir tarball sha fallback=0
+	local version dir fallback tarball pinned
+	read -r version dir fallback < <(input_fetch base) || exit 1
+	tarball=$(echo "$dir"/root/usr/src/linux-source-*.tar.xz)
+	[ -f "$tarball" ] || die "no usr/src/linux-source-*.tar.xz in $dir"
+	pinned=$(input_field base version)
 	if [ -f "$base_env" ]; then
 		base_load
-		if [ "$BASE_USED_REQUESTED" = "$want" ] && [ -f "$BASE_USED_TARBALL" ]; then
+		if [ "$BASE_USED_REQUESTED" = "$pinned" ] && [ "$BASE_USED_VERSION" = "$version" ] &&
+			[ "$BASE_USED_FALLBACK" = "$fallback" ] && [ "$BASE_USED_TARBALL" = "$tarball" ]; then
 			[ "$BASE_USED_FALLBACK" = 0 ] || warn_fallback
 			return
 		fi
 	fi
-	served=$(deb_served "$BASE_SUITE" "$BASE_PACKAGE")
-	if grep -qxF "$want" <<< "$served"; then
-		version=$want
-	else
-		version=$(head -n 1 <<< "$served")
-		[ -n "$version" ] ||
-			die "$BASE_SUITE serves no $BASE_PACKAGE at all: pick a new base in lib/inputs.sh"
-		fallback=1
-	fi
-	dir=$top/build/dl/$BASE_PACKAGE-${version//[:~]/_}
-	tarball=$dir/root/$BASE_TARBALL
-	if [ ! -f "$tarball" ]; then
-		say "downloading $BASE_PACKAGE=$version from $BASE_SUITE (private apt configuration in build/apt)"
-		rm -rf "$dir"
-		deb_unpack "$BASE_SUITE" "$BASE_PACKAGE" "$version" "$dir"
-	fi
-	sha=$(sha256sum "$tarball" | cut -d' ' -f1)
-	if [ "$fallback" = 0 ] && [ "$sha" != "$BASE_SHA256" ]; then
-		die "$tarball sha256 is $sha, pinned is $BASE_SHA256 (lib/inputs.sh)"
-	fi
 	cat > "$base_env" <<-EOF
-	BASE_USED_REQUESTED='$want'
+	BASE_USED_REQUESTED='$pinned'
 	BASE_USED_VERSION='$version'
-	BASE_USED_SHA256='$sha'
+	BASE_USED_SHA256='$(sha256sum "$tarball" | cut -d' ' -f1)'
 	BASE_USED_TARBALL='$tarball'
+	BASE_USED_PACKAGE='$(input_field base package)'
+	BASE_USED_SUITE='$(input_field base suite)'
 	BASE_USED_FALLBACK=$fallback
 	EOF
+	base_load
 	if [ "$fallback" = 1 ]; then
 		warn_fallback
 	else
-		say "base: $BASE_PACKAGE $version (pinned, sha256 verified)"
+		say "base: $BASE_USED_PACKAGE $version (pinned, sha256 verified)"
 	fi
 }
 
@@ -113,8 +100,8 @@ warn_fallback() {
 	base_load
 	cat >&2 <<-EOF
 	kernel/tree.sh: ****************************************************************
-	kernel/tree.sh: BASE FALLBACK: $BASE_SUITE no longer serves the pinned
-	kernel/tree.sh:   $BASE_PACKAGE $BASE_USED_REQUESTED; using the newest it serves,
+	kernel/tree.sh: BASE FALLBACK: $BASE_USED_SUITE no longer serves the pinned
+	kernel/tree.sh:   $BASE_USED_PACKAGE $BASE_USED_REQUESTED; using the newest it serves,
 	kernel/tree.sh:   $BASE_USED_VERSION (tarball sha256 $BASE_USED_SHA256, verified by apt).
 	kernel/tree.sh: patches/ was exported from the pinned base; each posting is
 	kernel/tree.sh: applied with git am -3, and "applies alone" and "patches/
@@ -127,15 +114,15 @@ warn_fallback() {
 # One line naming the base, for logs, results and the cover letter.
 base_line() {
 	base_load
-	printf '%s %s (Debian %s), %s sha256 %s%s\n' "$BASE_PACKAGE" "$BASE_USED_VERSION" \
-		"$BASE_SUITE" "$(basename "$BASE_TARBALL")" "$BASE_USED_SHA256" \
+	printf '%s %s (Debian %s), %s sha256 %s%s\n' "$BASE_USED_PACKAGE" "$BASE_USED_VERSION" \
+		"$BASE_USED_SUITE" "$(basename "$BASE_USED_TARBALL")" "$BASE_USED_SHA256" \
 		"$([ "$BASE_USED_FALLBACK" = 1 ] && echo ", FALLBACK: the pinned $BASE_USED_REQUESTED is gone")"
 }
 
 unpack() {
 	local tmp=$src.unpack
 	base_load
-	say "unpacking $BASE_PACKAGE $BASE_USED_VERSION into $src"
+	say "unpacking $BASE_USED_PACKAGE $BASE_USED_VERSION into $src"
 	rm -rf "$tmp" "$src"
 	mkdir -p "$tmp"
 	tar -xJf "$BASE_USED_TARBALL" -C "$tmp" --strip-components=1
@@ -155,9 +142,9 @@ open(p, "w").write("\n".join(lines).rstrip("\n") + "\n")
 PY
 	git -C "$tmp" init -q -b series
 	git -C "$tmp" add -A -f
-	git_build "$tmp" commit -q -m "Linux $BASE_USED_VERSION (Debian $BASE_PACKAGE)" \
+	git_build "$tmp" commit -q -m "Linux $BASE_USED_VERSION (Debian $BASE_USED_PACKAGE)" \
 		-m "Pristine base: $(base_line), without Debian's top-level .gitignore stanza."
-	git_build "$tmp" tag -a base -m "$BASE_PACKAGE $BASE_USED_VERSION"
+	git_build "$tmp" tag -a base -m "$BASE_USED_PACKAGE $BASE_USED_VERSION"
 	echo "$BASE_USED_SHA256" > "$tmp/.git/base-sha256"
 	mv "$tmp" "$src"
 }

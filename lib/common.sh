@@ -3,8 +3,9 @@
 #   die, step        an error that names the script; a step that says what
 #                    it is doing and how long it took
 #   git_build        git with the identity of the trees' own commits
-#   papt, deb_*      Debian packages fetched with a private apt
-#                    configuration, never installed
+#   input_fetch      a pinned input of lib/inputs.sh (a Debian package or
+#                    tarball), fetched with a private apt configuration,
+#                    never installed
 #   postings, patch_files   the postings in patches/ and their patches
 #   checkpatch_*     checkpatch.pl --strict on every posting
 # lib/arches.sh (the architectures) and lib/inputs.sh (the pinned
@@ -48,10 +49,13 @@ git_build() { # DIR ARGS...
 }
 
 # Debian packages fetched without touching the system's apt: a private apt
-# configuration per suite under build/apt/SUITE (its own sources list,
-# lists and cache), apt-get download, dpkg -x. Nothing is ever installed.
+# configuration per suite under build/apt/SUITE (binary packages) and
+# build/apt/SUITE-src (sources), each with its own sources list, lists and
+# cache; apt-get download or source, then dpkg -x or dpkg-source -x.
+# Nothing is ever installed.
 
-# papt SUITE apt-get|apt-cache ARGS...
+# papt INDEX apt-get|apt-cache ARGS...: apt with the configuration INDEX
+# (SUITE or SUITE-src).
 papt() {
 	local dir=$top/build/apt/$1 tool=$2
 	shift 2
@@ -60,40 +64,125 @@ papt() {
 		-o APT::Sandbox::User=root "$@"
 }
 
-# The versions of PACKAGE that SUITE serves now, newest first. apt verified
-# the index they come from against Debian's archive keys.
-deb_served() { # SUITE PACKAGE
-	local dir=$top/build/apt/$1
-	mkdir -p "$dir/lists/partial" "$dir/cache/archives/partial"
-	echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian $1 main" \
-		> "$dir/sources.list"
-	papt "$1" apt-get update >/dev/null || die "apt-get update of $1 failed (network? see build/apt/$1)"
-	papt "$1" apt-cache madison "$2" | awk -F'|' '{ gsub(/ /, "", $2); print $2 }' | sort -u -r -V
+# apt_index SUITE deb|deb-src: write and update the configuration of
+# SUITE's packages (deb) or sources (deb-src), once per script run; prints
+# its INDEX name for papt. apt verifies the index against Debian's
+# archive keys, and every file it downloads against the index.
+declare -A apt_updated=()
+apt_index() {
+	local index=$1${2#deb} dir
+	dir=$top/build/apt/$index
+	if [ -z "${apt_updated[$index]:-}" ]; then
+		mkdir -p "$dir/lists/partial" "$dir/cache/archives/partial"
+		echo "$2 [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian $1 main" \
+			> "$dir/sources.list"
+		papt "$index" apt-get update >/dev/null || die "apt-get update of $1 ($2) failed (network? see build/apt/$index)"
+		apt_updated[$index]=1
+	fi
+	echo "$index"
 }
 
-# Download PACKAGE=VERSION from SUITE and unpack it into DIR/root; the
-# .deb's sha256 is kept in DIR/PACKAGE.deb.sha256.
-deb_unpack() { # SUITE PACKAGE VERSION DIR
-	mkdir -p "$4/root"
-	(cd "$4" && papt "$1" apt-get download "$2=$3" >/dev/null) ||
-		die "apt-get download $2=$3 from $1 failed"
-	sha256sum "$4/$2_"*.deb | cut -d' ' -f1 > "$4/$2.deb.sha256"
-	dpkg -x "$4/$2_"*.deb "$4/root"
-	rm -f "$4/$2_"*.deb
+# input_row NAME: set in_kind, in_suite, in_package, in_version (PIN_NAME,
+# NAME with "-" as "_", when the environment sets it), in_fallback and
+# in_sha256 from input NAME's row of lib/inputs.sh.
+input_row() {
+	local n='' var
+	# shellcheck source=lib/inputs.sh
+	[ -n "${INPUTS:-}" ] || . "$top/lib/inputs.sh"
+	while read -r n in_kind in_suite in_package in_version in_fallback in_sha256; do
+		[ "$n" = "$1" ] && break
+	done <<< "$INPUTS"
+	[ "$n" = "$1" ] || die "no input named $1 in lib/inputs.sh"
+	var=PIN_${1//-/_}
+	in_version=${!var:-$in_version}
 }
 
-# Download the Debian source package PACKAGE=VERSION from SUITE and unpack
-# it into DIR (dpkg-source checks it against the .dsc apt verified).
-deb_source() { # SUITE PACKAGE VERSION DIR
-	local apt=$top/build/apt/$1-src
-	mkdir -p "$apt/lists/partial" "$apt/cache/archives/partial" "$4"
-	echo "deb-src [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian $1 main" \
-		> "$apt/sources.list"
-	papt "$1-src" apt-get update >/dev/null || die "apt-get update of $1 sources failed"
-	(cd "$4" && papt "$1-src" apt-get source --download-only "$2=$3" >/dev/null) ||
-		die "apt-get source $2=$3 from $1 failed"
-	(cd "$4" && dpkg-source -x --no-check "$2_${3#*:}.dsc" src >/dev/null) ||
-		die "dpkg-source -x $2_$3 failed"
+# input_field NAME FIELD: one field of input NAME's row (kind, suite,
+# package, version, fallback or sha256).
+input_field() {
+	local v
+	input_row "$1"
+	v=in_$2
+	echo "${!v}"
+}
+
+# input_fetch NAME: the pinned input NAME of lib/inputs.sh, fetched into
+# build/dl/NAME-VERSION once (a later call reads nothing from the
+# network) and checked against its sha256; prints "VERSION DIR
+# FALLBACK": the version fetched, where it is (DIR/root: a deb unpacked;
+# DIR/src: a source package unpacked; DIR/*.orig.tar.*: a tarball), and 1
+# when it is not the pinned version (the row allows the newest, and its
+# suite no longer serves the pinned one: said on stderr).
+input_fetch() { # NAME
+	local name=$1 kind suite pkg pinned fb sha version dir served index fallback=0 got line url file
+	input_row "$name"
+	kind=$in_kind suite=$in_suite pkg=$in_package pinned=$in_version fb=$in_fallback sha=$in_sha256
+	dir=$top/build/dl/$name-${pinned//[:~]/_}
+	if [ -f "$dir/.fetched" ]; then
+		echo "$pinned $dir $(cat "$dir/.fetched")"
+		return
+	fi
+	if [ "$kind" = deb ]; then
+		index=$(apt_index "$suite" deb)
+		served=$(papt "$index" apt-cache madison "$pkg" | awk -F'|' '{ gsub(/ /, "", $2); print $2 }' | sort -u -r -V)
+	else
+		index=$(apt_index "$suite" deb-src)
+		served=$(papt "$index" apt-cache showsrc "$pkg" | awk '/^Version:/ { print $2 }' | sort -u -r -V)
+	fi
+	version=$pinned
+	if ! grep -qxF "$pinned" <<< "$served"; then
+		version=$(head -n 1 <<< "$served")
+		[ -n "$version" ] || die "$suite serves no $pkg at all: pin another $name in lib/inputs.sh"
+		[ "$fb" = newest ] ||
+			die "$suite no longer serves $pkg $pinned ($name allows no fallback): pin one it serves, e.g. $version, in lib/inputs.sh"
+		fallback=1
+		cat >&2 <<-EOF
+		${0#"$top"/}: ****************************************************************
+		${0#"$top"/}: FALLBACK: $suite no longer serves the pinned $pkg $pinned;
+		${0#"$top"/}:   using the newest it serves, $version (checked by apt against
+		${0#"$top"/}:   the suite's signed index). Pin it in lib/inputs.sh.
+		${0#"$top"/}: ****************************************************************
+		EOF
+	fi
+	dir=$top/build/dl/$name-${version//[:~]/_}
+	if [ ! -f "$dir/.fetched" ]; then
+		rm -rf "$dir"
+		mkdir -p "$dir"
+		echo "${0#"$top"/}: downloading $pkg $version ($kind) from $suite into ${dir#"$top"/}" >&2
+		case $kind in
+		deb)
+			(cd "$dir" && papt "$index" apt-get download "$pkg=$version" >/dev/null) ||
+				die "apt-get download $pkg=$version from $suite failed"
+			got=$(sha256sum "$dir"/*.deb | cut -d' ' -f1)
+			dpkg -x "$dir"/*.deb "$dir/root"
+			rm -f "$dir"/*.deb
+			;;
+		source)
+			(cd "$dir" && papt "$index" apt-get source --download-only "$pkg=$version" >/dev/null) ||
+				die "apt-get source $pkg=$version from $suite failed"
+			got=$(sha256sum "$dir"/*.dsc | cut -d' ' -f1)
+			(cd "$dir" && dpkg-source -x --no-check ./*.dsc src >/dev/null) || die "dpkg-source -x of $pkg $version failed"
+			;;
+		orig)
+			line=$(papt "$index" apt-get source --print-uris "$pkg=$version" 2>/dev/null | awk '$2 ~ /\.orig\.tar\./')
+			[ -n "$line" ] || die "$suite lists no upstream tarball for $pkg $version"
+			url=$(awk '{ gsub(/\x27/, "", $1); print $1 }' <<< "$line")
+			file=$(awk '{ print $2 }' <<< "$line")
+			wget -q -O "$dir/$file" "$url" ||
+				die "download of $url failed (Debian answers 404 for some tarballs: pin another version of $name)"
+			got=$(sha256sum "$dir/$file" | cut -d' ' -f1)
+			[ "SHA256:$got" = "$(awk '{ print $4 }' <<< "$line")" ] ||
+				die "$dir/$file does not have the sha256 $suite's index gives"
+			;;
+		*) die "input $name: unknown kind $kind (lib/inputs.sh)" ;;
+		esac
+		if [ "$fallback" = 0 ] && [ "$got" != "$sha" ]; then
+			rm -rf "$dir"
+			die "$pkg $version ($kind) has sha256 $got, lib/inputs.sh pins $sha"
+		fi
+		echo "$fallback" > "$dir/.fetched"
+	fi
+	echo "$version $dir $fallback"
 }
 
 # checkpatch_report SRC PATCH: what checkpatch.pl --strict says of PATCH

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Build the CRIU the virtme-ng guest runs: branch criu of build/criu/tree
-# (CRIU_VERSION's tarball and patches/criu/, kernel/criu.sh), copied into
+# (the pinned CRIU tarball and patches/criu/, kernel/criu.sh), copied into
 # build/criu/build and built there with Debian 12's toolchain and
 # libraries (ci/setup.sh installs them); and the zdtm tests the guest runs
 # (ZDTM_TESTS), native and, on x86-64, i686 (zdtm's COMPAT_TEST), linked

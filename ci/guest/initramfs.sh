@@ -15,7 +15,6 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/lib/common.sh"
 . "$top/lib/arches.sh"
-. "$top/lib/inputs.sh"
 . "$top/ci/guest/lib.sh"
 arch=${1:?usage: initramfs.sh ARCH [VARIANT]}
 variant=${2:-}
@@ -23,21 +22,15 @@ arch_load "$arch" "$variant"
 out=${KERNEL_OUT:-$OUT}
 rootfs=$top/ci/guest/rootfs
 
-# Static busybox for ARCH: the host's (busybox-static), or one unpacked
-# from Debian's busybox-static for ARCH_BUSYBOX_DEB (installing that one
-# would replace the host's).
+# Static busybox for ARCH: the host's (busybox-static), or the pinned
+# input busybox-ARCH_BUSYBOX_DEB (lib/inputs.sh: Debian's busybox-static
+# of that architecture, unpacked; installing it would replace the host's).
 busybox() {
 	[ -n "$ARCH_BUSYBOX_DEB" ] || { echo /bin/busybox; return; }
-	local dir=$top/build/cache/busybox-$ARCH_BUSYBOX_DEB-${BUSYBOX_VERSION//[:~]/_}
-	if [ ! -x "$dir/bin/busybox" ]; then
-		mkdir -p "$dir.tmp"
-		chmod 0777 "$dir.tmp" # apt-get downloads as user _apt
-		(cd "$dir.tmp" && apt-get download -qq "busybox-static:$ARCH_BUSYBOX_DEB=$BUSYBOX_VERSION" >&2) ||
-			die "apt-get download busybox-static:$ARCH_BUSYBOX_DEB=$BUSYBOX_VERSION failed (run 'apt-get update'?)"
-		dpkg -x "$dir.tmp"/busybox-static_*_"$ARCH_BUSYBOX_DEB".deb "$dir"
-		rm -rf "$dir.tmp"
-	fi
-	echo "$dir/bin/busybox"
+	local dir _
+	read -r _ dir _ < <(input_fetch "busybox-$ARCH_BUSYBOX_DEB") || exit 1
+	[ -x "$dir/root/bin/busybox" ] || die "no bin/busybox in $dir"
+	echo "$dir/root/bin/busybox"
 }
 
 # gen_init_cpio's lines for the tree DIR, placed at /DEST (DEST without

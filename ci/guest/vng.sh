@@ -4,8 +4,8 @@
 # system (read-only, through 9p), so it has bash, coreutils and the criu
 # that ci/guest/criu.sh builds.
 #
-#   vng.sh fetch        unpack Debian's virtme-ng (VNG_VERSION, from
-#                       VNG_SUITE) into build/vng, never installed
+#   vng.sh fetch        unpack Debian's virtme-ng (pinned in lib/inputs.sh)
+#                       into build/dl, never installed
 #   vng.sh boot ARCH    boot build/ARCH-vng/kernel and run the suites in
 #                       build/ARCH-vng/suites with the guest's run-suites
 #                       (ci/guest/rootfs/usr/bin; $CRIU names criu, by
@@ -26,28 +26,24 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/lib/arches.sh"
 . "$top/lib/inputs.sh"
 . "$top/ci/guest/lib.sh"
-dir=$top/build/vng
 
+# virtme-ng, pinned in lib/inputs.sh: "VERSION DIR" (DIR/root holds it).
 fetch() {
-	[ -x "$dir/root/usr/bin/vng" ] && return
-	grep -qxF "$VNG_VERSION" <(deb_served "$VNG_SUITE" virtme-ng) ||
-		die "$VNG_SUITE no longer serves virtme-ng $VNG_VERSION: pin a new one in lib/inputs.sh"
-	rm -rf "$dir"
-	deb_unpack "$VNG_SUITE" virtme-ng "$VNG_VERSION" "$dir"
-	[ "$(cat "$dir/virtme-ng.deb.sha256")" = "$VNG_DEB_SHA256" ] || {
-		rm -rf "$dir"
-		die "virtme-ng $VNG_VERSION's .deb does not have the pinned sha256 (lib/inputs.sh)"
-	}
-	echo "ci/guest/vng.sh: virtme-ng $VNG_VERSION in $dir"
+	local version dir _
+	read -r version dir _ < <(input_fetch virtme-ng) || exit 1
+	[ -x "$dir/root/usr/bin/vng" ] || die "no usr/bin/vng in virtme-ng $version ($dir)"
+	echo "ci/guest/vng.sh: virtme-ng $version in ${dir#"$top"/}" >&2
+	echo "$version $dir"
 }
 
-# vng_boot ARGS...: virtme-ng from build/vng, with Debian 12's python3
+# vng_boot ARGS...: the pinned virtme-ng (build/dl), with Debian 12's python3
 # (not whatever python3 comes first on PATH), booting the kernel in $OUT
 # (arch_load ARCH vng) without KVM (unusable on these machines) and with
 # an initramfs (vng passes no 9p root tag, so the kernel cannot mount its
 # root without one).
 vng_boot() {
-	[ -x "$dir/root/usr/bin/vng" ] || die "no virtme-ng in $dir: run 'ci/guest/vng.sh fetch'"
+	local dir _
+	read -r _ dir < <(fetch) || exit 1
 	[ -e "$OUT/kernel" ] || die "$OUT/kernel missing: run 'make kernel ARCH=$arch VNG=1'"
 	env PATH="$dir/root/usr/bin:$PATH" \
 		PYTHONPATH="$dir/root/usr/lib/python3/dist-packages" \
@@ -100,6 +96,6 @@ exec)
 	shift 2
 	vng_boot --exec "$*"
 	;;
-fetch) fetch ;;
+fetch) fetch >/dev/null ;;
 *) die "usage: vng.sh fetch | boot ARCH | shell ARCH | exec ARCH COMMAND..." ;;
 esac
