@@ -92,8 +92,10 @@ criu: ## Unpack the pinned CRIU into build/criu/tree, branch criu made from patc
 export-criu: ## Write build/criu/tree's branch criu back into patches/criu/
 	@kernel/criu.sh export
 
-send-ready: ## Write each posting mail-ready to build/send/N-NAME, signed by build/src's git identity (refuses a placeholder)
+send-ready: ## Write every posting mail-ready with b4 to build/send/ (kernel, man-pages/, criu/), signed by each tree's git identity (refuses a placeholder)
 	@kernel/tree.sh send-ready
+	@kernel/man-pages.sh send-ready
+	@kernel/criu.sh send-ready
 
 reset-tree: ## Drop build/src's local commits and edits: every branch made again from patches/
 	@kernel/tree.sh reset

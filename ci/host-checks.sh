@@ -3,10 +3,11 @@
 # --strict on every patch of every posting (checkpatch_series in
 # lib/common.sh); per posting: it applies alone to the pristine base, it is
 # exactly what the kernel tree exports, its cover letter is under
-# $cover_max lines; make send-ready refusing the placeholder identity and
-# signing every posting with a real one; per posting with man pages: they
-# are what build/man-pages exports and add no lint warning; the CRIU
-# patches apply, are what build/criu/tree exports, and build. Prints one
+# $cover_max lines; per posting with man pages: they are what
+# build/man-pages exports and add no lint warning; the CRIU patches apply,
+# are what build/criu/tree exports, and build; make send-ready (b4)
+# refusing the placeholder identity and signing every posting of every
+# queue with a real one, to its addresses; shellcheck. Prints one
 # KTAP-style line per check and writes build/host-counts ("passed failed
 # skipped").
 set -euo pipefail
@@ -68,33 +69,53 @@ postings_checks() {
 	done
 }
 
-# make send-ready: the placeholder identity is refused and nothing is
-# written; another identity signs every patch of every posting, and no
-# placeholder is left.
+# make send-ready (b4): the placeholder identity is refused by each queue
+# and nothing is written; another identity signs every patch of every
+# posting, of the man pages and of CRIU, no placeholder is left, and each
+# goes to its own addresses.
+send_queues=(kernel/tree.sh kernel/man-pages.sh kernel/criu.sh)
 send_ready() {
-	local out placeholder="Seed Placeholder <maintainers@users.noreply.h-seed.example>" rc p d n
+	local out placeholder="Seed Placeholder" rc s p d n
 	out=$(mktemp -d)
 	rmdir "$out"
-	GIT_AUTHOR_NAME=${placeholder% <*} GIT_AUTHOR_EMAIL=maintainers@users.noreply.h-seed.example \
-		SEND_OUT=$out "$top/kernel/tree.sh" send-ready >"$log" 2>&1 && rc=1 || rc=0
+	rc=0
+	for s in "${send_queues[@]}"; do
+		if GIT_AUTHOR_NAME=$placeholder GIT_AUTHOR_EMAIL=maintainers@users.noreply.h-seed.example \
+			SEND_OUT=$out "$top/$s" send-ready >"$log" 2>&1; then
+			rc=1
+		fi
+		grep -q "refusing to sign" "$log" || rc=1
+	done
 	[ ! -e "$out" ] || rc=1
-	grep -q "refusing to sign" "$log" || rc=1
-	result "$rc" "send-ready refuses a placeholder identity" "$(tail -n 2 "$log")"
-	GIT_AUTHOR_NAME="Ada Tester" GIT_AUTHOR_EMAIL=ada@tester.dev SEND_OUT=$out \
-		"$top/kernel/tree.sh" send-ready >"$log" 2>&1 && rc=0 || rc=1
-	[ "$rc" = 0 ] || sed 's/^/    /' "$log"
-	result "$rc" "send-ready writes every posting"
+	result "$rc" "send-ready refuses a placeholder identity (kernel, man pages, CRIU)" "$(tail -n 2 "$log")"
+	rc=0
+	for s in "${send_queues[@]}"; do
+		GIT_AUTHOR_NAME="Ada Tester" GIT_AUTHOR_EMAIL=ada@tester.dev SEND_OUT=$out \
+			"$top/$s" send-ready >"$log" 2>&1 || { rc=1; sed 's/^/    /' "$log"; }
+	done
+	result "$rc" "send-ready writes every posting through b4"
+	# signed_by DIR ADDRESS-PATTERN: every mail from Ada Tester, every patch
+	# signed off by her, no placeholder left, the cover letter to ADDRESS.
+	signed_by() {
+		local d=$1 n
+		n=$(find "$d" -name '0*.eml' 2>/dev/null | wc -l)
+		[ "$n" -gt 1 ] &&
+			[ "$(grep -l '^From: Ada Tester <ada@tester.dev>$' "$d"/0*.eml | wc -l)" = "$n" ] &&
+			[ "$(grep -l '^Signed-off-by: Ada Tester <ada@tester.dev>$' "$d"/0*.eml | wc -l)" = "$((n - 1))" ] &&
+			! grep -qE '@[^>]*\.example>' "$d"/0*.eml &&
+			sed -n '/^To:/,/^[A-Z][-A-Za-z]*: /p' "$d"/0000-*.eml | grep -qE "$2" &&
+			sed -n '/^Cc:/,/^[A-Z][-A-Za-z]*: /p' "$d"/0000-*.eml | grep -qE "$3"
+	}
 	for p in $("$top/kernel/tree.sh" postings); do
-		d=$out/$p
-		n=$(find "$d" -name '0*.patch' 2>/dev/null | wc -l)
-		rc=0
-		[ "$n" -gt 1 ] || rc=1
-		[ "$(grep -l '^From: Ada Tester <ada@tester.dev>$' "$d"/0*.patch | wc -l)" = "$n" ] || rc=1
-		[ "$(grep -l '^Signed-off-by: Ada Tester <ada@tester.dev>$' "$d"/0*.patch | wc -l)" = "$((n - 1))" ] || rc=1
-		! grep -qE '@[^>]*\.example>' "$d"/0*.patch || rc=1
-		grep -q 'linux-api@vger.kernel.org' "$d/0000-cover-letter.patch" || rc=1
-		result "$rc" "send-ready signs $p with the tree's identity, Cc linux-api"
+		signed_by "$out/$p" '@' 'linux-api@vger\.kernel\.org' && rc=0 || rc=1
+		result "$rc" "send-ready signs $p with the tree's identity; To: its maintainers, Cc: linux-api"
 	done 2>/dev/null
+	for p in $("$top/kernel/man-pages.sh" postings); do
+		signed_by "$out/man-pages/$p" 'alx@kernel\.org' 'linux-man@vger\.kernel\.org' && rc=0 || rc=1
+		result "$rc" "send-ready signs $p's man pages; To: the man-pages maintainer, Cc: linux-man"
+	done 2>/dev/null
+	signed_by "$out/criu" 'criu@lists\.linux\.dev' '@' && rc=0 || rc=1
+	result "$rc" "send-ready signs the CRIU series; To: criu@lists.linux.dev"
 	rm -rf "$out"
 }
 
@@ -141,9 +162,9 @@ judge
 shellcheck_all
 checkpatch_series checkpatch_one
 postings_checks
-send_ready
 man_pages
 criu_patches
+send_ready
 echo "$pass $fail $skip" > "$top/build/host-counts"
 echo "host: $pass passed, $fail failed, $skip skipped"
 [ "$fail" = 0 ]

@@ -30,6 +30,8 @@ host_pkgs=(
 	shellcheck
 	# make bench plots with it.
 	gnuplot-nox
+	# make send-ready writes the mails with it.
+	b4
 )
 foreign_archs=()
 foreign_pkgs=()

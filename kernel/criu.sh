@@ -17,6 +17,8 @@
 #   criu.sh build-each   every commit of branch criu builds (make criu,
 #                     and the zdtm tests the commit adds), in build/criu/each
 #   criu.sh base-line print the CRIU version in use, one line
+#   criu.sh send-ready   the series mail-ready (b4) in $SEND_OUT/criu
+#                     (build/send), To: CRIU's list
 #
 # patches/criu/ is the truth. To change a patch: git -C build/criu/tree
 # checkout criu, commit (git commit -s; amend, rebase -i base) there, edit
@@ -172,6 +174,16 @@ build_each() {
 	rm -rf "$each/export"
 }
 
+# CRIU takes patches by mail as well as by pull request: to its list
+# (CONTRIBUTING.md), which its maintainers read.
+q_mail() { echo "To: criu@lists.linux.dev"; }
+q_cover() { q config branch.criu.description; }
+send_ready() {
+	[ -d "$src/.git" ] || die "no tree at $src: run 'make criu' first"
+	q_send_ready "${SEND_OUT:-$top/build/send}"
+	say "wrote the CRIU series to ${SEND_OUT:-$top/build/send}/criu"
+}
+
 case "${1:-}" in
 prepare) prepare ;;
 export) export_criu ;;
@@ -179,5 +191,6 @@ verify) verify ;;
 lint) lint ;;
 build-each) build_each ;;
 base-line) base_line ;;
-*) die "usage: criu.sh prepare|export|verify|lint|build-each|base-line" ;;
+send-ready) send_ready ;;
+*) die "usage: criu.sh prepare|export|verify|lint|build-each|base-line|send-ready" ;;
 esac

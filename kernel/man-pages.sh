@@ -17,6 +17,9 @@
 #   man-pages.sh lint [POSTING...]     groff -ww and mandoc -T lint on every
 #                          page a posting's branch touches: no warning the
 #                          page at base lacks
+#   man-pages.sh send-ready   each posting's pages mail-ready (b4) in
+#                          $SEND_OUT/man-pages/N-NAME (build/send), To: the
+#                          man-pages maintainer, Cc: linux-man, linux-api
 #
 # As in the kernel tree, patches/ is the truth: check out a posting's
 # branch in build/man-pages (a new one: git -C build/man-pages branch
@@ -169,11 +172,34 @@ lint() { # [POSTINGS...]
 	return "$rc"
 }
 
+# The man-pages project takes patches by mail (its CONTRIBUTING): To: its
+# maintainer, Cc: linux-man; linux-api for new UAPI. The tree has no
+# get_maintainer.pl: the queue names them. The cover letter names the
+# kernel posting the pages document.
+q_mail() {
+	printf '%s\n' "To: Alejandro Colomar <alx@kernel.org>" "Cc: linux-man@vger.kernel.org" \
+		"Cc: linux-api@vger.kernel.org"
+}
+q_cover() { # POSTING
+	local subject
+	subject=$(cover_description "$top/patches/$1/0000-cover-letter.patch" | head -n 1)
+	printf '%s\n\n%s\n\n  %s\n\n%s\n' "man-pages: document \"$subject\"" \
+		"These pages document the Linux kernel series" "$subject" \
+		"sent to linux-kernel and linux-api at the same time, as it is posted."
+}
+send_ready() {
+	local out=${SEND_OUT:-$top/build/send}/man-pages
+	[ -d "$src/.git" ] || die "no tree at $src: run 'make man-pages' first"
+	q_send_ready "$out"
+	say "wrote the man-pages postings to $out"
+}
+
 case "${1:-}" in
 postings) q_postings ;;
 prepare) prepare ;;
 export) export_pages ;;
 verify) shift; verify "$@" ;;
 lint) shift; lint "$@" ;;
-*) die "usage: man-pages.sh postings|prepare|export|verify [POSTING...]|lint [POSTING...]" ;;
+send-ready) send_ready ;;
+*) die "usage: man-pages.sh postings|prepare|export|verify [POSTING...]|lint [POSTING...]|send-ready" ;;
 esac

@@ -352,68 +352,25 @@ worktree() {
 	say "$name worktree at $wt ($(q log -1 --format='%h %s' "$commit"))"
 }
 
-# Addresses no patch may be sent from: RFC 2606/6761 reserved names, which
-# the repository's placeholder identity uses.
-reserved_domain='(\.(example|invalid|test|localhost)|@(example\.(com|net|org)|localhost))'
-
-# The postings as they are mailed, each in $out/POSTING: every commit
-# re-authored and signed off by the tree's git identity (git -C build/src
-# config user.name/user.email, or GIT_AUTHOR_NAME/GIT_AUTHOR_EMAIL),
-# Signed-off-by lines of placeholder identities dropped, To: the
-# maintainers and Cc: the lists that scripts/get_maintainer.pl names for
-# that posting's files, plus linux-api (new UAPI). Written from a
-# throwaway worktree; the branches and patches/ are not touched.
-send_ready() {
-	local out=${SEND_OUT:-$top/build/send} wt=$top/build/src-send ident name email p
-	tree_exists
-	ident=$(q var GIT_AUTHOR_IDENT 2>/dev/null) ||
-		die "send-ready: no git identity in $src; set yours: git -C build/src config user.name 'Your Name'; git -C build/src config user.email you@example.org"
-	name=${ident% <*}
-	email=${ident#*<}; email=${email%%>*}
-	if [[ "$email" =~ ${reserved_domain}$ ]]; then
-		die "send-ready: refusing to sign the postings as '$name <$email>', a placeholder identity (reserved domain).
-  Set yours: git -C build/src config user.name 'Your Name'; git -C build/src config user.email you@your.domain"
+# The postings as they are mailed (q_send_ready, lib/queue.sh, through
+# b4), each in $SEND_OUT/POSTING (build/send by default): To: and Cc: what
+# scripts/get_maintainer.pl names for its files (b4 prep --auto-to-cc),
+# Cc: linux-api, since every posting changes what user space sees, and
+# Oleg Nesterov where a posting changes kernel/signal.c, which has no
+# MAINTAINERS entry of its own (get_maintainer.pl names no one for it).
+q_auto_to_cc=1
+q_cover() { q config "branch.$1.description"; }
+q_mail() {
+	echo "Cc: linux-api@vger.kernel.org"
+	if q diff --name-only "base..refs/heads/$1" | grep -qx kernel/signal.c; then
+		echo "To: Oleg Nesterov <oleg@redhat.com>"
 	fi
-	rm -rf "$wt" "$out" "$top/build/send-ready.log"
-	q worktree prune
-	q worktree add -q --detach "$wt" base
-	# shellcheck disable=SC2064 # $wt is local: expanded now
-	trap "git -C '$src' worktree remove --force '$wt' 2>/dev/null; git -C '$src' branch -q -D send-ready 2>/dev/null" EXIT
-	export GIT_AUTHOR_NAME=$name GIT_AUTHOR_EMAIL=$email GIT_COMMITTER_NAME=$name GIT_COMMITTER_EMAIL=$email
-	for p in $(q_postings); do
-		send_posting "$p" "$wt" "$out/$p"
-	done
-	if grep -rlE "<[^>]*${reserved_domain}>" "$out" >/dev/null; then
-		die "send-ready: a placeholder identity is still in $out"
-	fi
-	say "wrote $(find "$out" -name '*.patch' | wc -l) mail(s) of $(q_postings | wc -l) posting(s) to $out, from $name <$email>;" \
-		"check them, then git send-email $out/POSTING/*.patch for each"
 }
-
-send_posting() { # POSTING WORKTREE OUT
-	local p=$1 wt=$2 a files
-	local -a addr=()
-	git -C "$wt" checkout -q -B send-ready "$p"
-	git -C "$wt" config branch.send-ready.description "$(q config "branch.$p.description")"
-	git -C "$wt" rebase -q --force-rebase base --exec \
-		"git log -1 --format=%B | grep -Ev '^Signed-off-by: .*${reserved_domain}>\$' | git commit -q --amend --reset-author -s -F -" \
-		>>"$top/build/send-ready.log" 2>&1 ||
-		{ cat "$top/build/send-ready.log" >&2; die "send-ready: re-signing the commits of $p failed"; }
-	files=$(git -C "$wt" diff --name-only base..HEAD | sed 's/^/-f /')
-	# shellcheck disable=SC2086 # one word per -f and file
-	while read -r a; do addr+=(--to="$a"); done < <(cd "$wt" && perl scripts/get_maintainer.pl \
-		--no-git --no-git-fallback --m --nol --no-rolestats $files)
-	# shellcheck disable=SC2086
-	while read -r a; do
-		[[ " ${addr[*]} " == *" --to=$a "* ]] || addr+=(--cc="$a")
-	done < <(cd "$wt" && perl scripts/get_maintainer.pl \
-		--no-git --no-git-fallback --nom --l --no-rolestats $files)
-	addr+=(--cc=linux-api@vger.kernel.org)
-	mkdir -p "$3"
-	local -a prefix
-	mapfile -t prefix < <(q_prefix "$p")
-	git -C "$wt" format-patch -q "${q_format[@]}" "${prefix[@]}" --thread=shallow "${addr[@]}" -o "$3" base..HEAD
-	say "$p: $(find "$3" -name '*.patch' | wc -l) mail(s) to $(printf '%s\n' "${addr[@]}" | grep -c -- --to=) maintainer(s)"
+send_ready() {
+	local out=${SEND_OUT:-$top/build/send}
+	tree_exists
+	q_send_ready "$out"
+	say "wrote the kernel postings to $out; check them, then b4 send or git send-email each"
 }
 
 case "${1:-}" in

@@ -301,3 +301,86 @@ for i in range(len(lines) - 1, -1, -1):
 print(subject + "\n\n" + "\n".join(lines[:cut]).strip())
 PY
 }
+
+# Addresses no patch may be sent from: RFC 2606/6761 reserved names, which
+# the repository's placeholder identity uses.
+reserved_domain='(\.(example|invalid|test|localhost)|@(example\.(com|net|org)|localhost))'
+
+# q_send_ready OUT: each posting of the queue mail-ready in OUT/POSTING
+# (made again; the rest of OUT is left alone),
+# written by b4 (Debian 12's 0.12): in a throwaway worktree of the tree,
+# every commit re-authored and signed off by the tree's git identity (git
+# config user.name/user.email there, or GIT_AUTHOR_NAME/GIT_AUTHOR_EMAIL),
+# Signed-off-by lines of placeholder identities dropped; the branch
+# enrolled with "b4 prep", its cover letter the posting's (q_cover B, the
+# queue script's) with the queue's To/Cc trailers (q_mail B), and, where
+# q_auto_to_cc is 1, the To/Cc b4 prep --auto-to-cc takes from the tree's
+# scripts/get_maintainer.pl; then "b4 send -o OUT/POSTING", which writes
+# the mails instead of sending them. Refuses a missing or placeholder
+# identity and writes nothing then. The branches and patches/ are not
+# touched.
+q_send_ready() { # OUT
+	local out=$1 wt=$q_src-send ident name email b
+	ident=$(q var GIT_AUTHOR_IDENT 2>/dev/null) ||
+		die "send-ready: no git identity in $q_src; set yours: git -C $q_src config user.name 'Your Name'; git -C $q_src config user.email you@example.org"
+	name=${ident% <*}
+	email=${ident#*<}; email=${email%%>*}
+	if [[ "$email" =~ ${reserved_domain}$ ]]; then
+		die "send-ready: refusing to sign the postings as '$name <$email>', a placeholder identity (reserved domain).
+  Set yours: git -C $q_src config user.name 'Your Name'; git -C $q_src config user.email you@your.domain"
+	fi
+	command -v b4 >/dev/null || die "send-ready: b4 is missing: make setup"
+	rm -rf "$wt"
+	q worktree prune
+	q worktree add -q --detach "$wt" base
+	# shellcheck disable=SC2064 # $wt is local: expanded now
+	trap "git -C '$q_src' worktree remove --force '$wt' 2>/dev/null; git -C '$q_src' branch -q -D send-ready send-base 2>/dev/null" EXIT
+	export GIT_AUTHOR_NAME=$name GIT_AUTHOR_EMAIL=$email GIT_COMMITTER_NAME=$name GIT_COMMITTER_EMAIL=$email
+	for b in $(q_postings); do
+		rm -rf "${out:?}/$b"
+		q_send_one "$b" "$wt" "$out/$b" > "$wt.log" 2>&1 || { cat "$wt.log" >&2; die "send-ready: b4 failed for $b"; }
+		say "$b: $(find "$out/$b" -name '*.eml' | wc -l) mail(s), to $(sed -n 's/^To: //p' "$out/$b"/0000-*.eml | head -n 1)"
+	done
+	rm -f "$wt.log"
+	if grep -rlE "<[^>]*${reserved_domain}>" "$out" >/dev/null; then
+		die "send-ready: a placeholder identity is still in $out"
+	fi
+}
+
+# b4 in the send worktree, with the identity to send from, the cover
+# letter kept in the branch description, and an SMTP server named (never
+# reached: b4 send -o only writes), without which b4 0.12 refuses to
+# write unsigned mails. The cover letter's template is b4's without its
+# signature and its "base-commit:" line, which b4 0.12 takes as the
+# parent of the fork point (one commit too far back with the
+# branch-description strategy; and the base of these trees is a Debian
+# tarball, which no upstream commit names: the cover letters say so).
+q_b4() { # WT ARGS...
+	local wt=$1
+	shift
+	(cd "$wt" && GIT_CONFIG_COUNT=5 \
+		GIT_CONFIG_KEY_0=user.name GIT_CONFIG_VALUE_0="$GIT_AUTHOR_NAME" \
+		GIT_CONFIG_KEY_1=user.email GIT_CONFIG_VALUE_1="$GIT_AUTHOR_EMAIL" \
+		GIT_CONFIG_KEY_2=b4.prep-cover-strategy GIT_CONFIG_VALUE_2=branch-description \
+		GIT_CONFIG_KEY_3=sendemail.smtpserver GIT_CONFIG_VALUE_3=/bin/false \
+		GIT_CONFIG_KEY_4=b4.prep-cover-template GIT_CONFIG_VALUE_4="$top/lib/b4-cover.template" \
+		b4 "$@")
+}
+
+q_send_one() { # B WT OUT
+	local b=$1 wt=$2 prefix
+	git -C "$wt" checkout -q -B send-ready "$b"
+	# No b4 tracking (prefixes, cover) left from the previous posting.
+	git -C "$wt" config --remove-section branch.send-ready 2>/dev/null || true
+	git -C "$wt" rebase -q --force-rebase base --exec \
+		"git log -1 --format=%B | grep -Ev '^Signed-off-by: .*${reserved_domain}>\$' | git commit -q --amend --reset-author -s -F -"
+	git -C "$wt" branch -q -f send-base base
+	q_b4 "$wt" prep -e send-base
+	git -C "$wt" config branch.send-ready.description "$(q_cover "$b")
+
+$(q_mail "$b")"
+	[ "${q_auto_to_cc:-0}" = 0 ] || q_b4 "$wt" prep --auto-to-cc
+	prefix=$(q config "branch.$b.subjectPrefix" || true)
+	[ -z "$prefix" ] || [ "$prefix" = PATCH ] || q_b4 "$wt" prep --set-prefixes "${prefix% PATCH}"
+	q_b4 "$wt" send --no-sign -o "$3"
+}
