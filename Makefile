@@ -16,7 +16,7 @@ help: ## List the targets
 		awk -F':.*## ' '{ printf "  %-16s %s\n", $$1, $$2 }'
 	@echo "Variables: ARCH (x86_64, arm64), VNG=1 (virtme-ng kernel; VNG=0: make test without it),"
 	@echo "           INJECT=fail|suitehang|hang|warn,"
-	@echo "           VERBOSE=1 (whole console), GUEST_TIMEOUT=seconds (900), QEMU_KVM=1 (x86 only),"
+	@echo "           VERBOSE=1 (whole console), GUEST_TIMEOUT=seconds (ci/guest/lib.sh), QEMU_KVM=1 (x86 only),"
 	@echo "           SLOW=N (debug kernel's timeout factor, 4), DEBUG=0 (make test without the debug kernel)"
 
 setup: ## Install the Debian packages the project needs (idempotent)

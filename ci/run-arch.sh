@@ -35,20 +35,17 @@ name=$arch${variant:+-$variant}
 suites=${SUITES:-$top/ci/suites}
 
 # The guest's report, without the boot log and dmesg (both stay in
-# the console log).
+# the console log), as the judge reads it.
 # shellcheck disable=SC2317 # called through boot and boot_icount
 show_report() {
 	if [ "${VERBOSE:-0}" = 1 ]; then cat; return; fi
-	awk '/^@@@ guest results begin/ { on = 1; next }
-	     /^@@@ dmesg begin/ { on = 0 }
-	     /^ci\/guest\/qemu.sh:/ { print; next }
-	     on && !/^    #/ { print; fflush() }'
+	python3 -u "$top/ci/judge/ktap.py" --follow -
 }
 
 slow=1
 if [ "$variant" = debug ]; then
 	slow=${SLOW:-4}
-	export GUEST_TIMEOUT=${GUEST_TIMEOUT:-$((900 * slow))}
+	export GUEST_TIMEOUT=${GUEST_TIMEOUT:-$((GUEST_TIMEOUT_DEFAULT * slow))}
 fi
 # shellcheck disable=SC2317 # called through step
 boot() { "$top/ci/guest/qemu.sh" "$arch" ${INJECT:+"inject=$INJECT"} "slow=$slow" | show_report; }

@@ -13,6 +13,10 @@ guest_suites() {
 	python3 "$top/ci/suites.py" --file "$3" guest "$1" "$2" "${x32[@]}"
 }
 
+# How long a guest may run before the host kills it, in seconds, unless
+# GUEST_TIMEOUT says otherwise (the debug guest: times SLOW).
+GUEST_TIMEOUT_DEFAULT=900
+
 # Kernel command-line thresholds of the lockup detectors (kernel/configs/
 # common.config), raised for a loaded two-core host running TCG: a soft
 # lockup after 60 s (twice watchdog_thresh), a stalled workqueue after 60 s.

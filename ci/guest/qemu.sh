@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Boot $KERNEL_OUT/kernel with $KERNEL_OUT/initramfs.cpio in QEMU and stream
 # the serial console to stdout and to $KERNEL_OUT/console.log (KERNEL_OUT
-# is build/ARCH by default). TCG unless
-# QEMU_KVM=1. The guest powers off when done; it is killed after
-# GUEST_TIMEOUT seconds (default 900), and before that, the console says
+# is build/ARCH by default). TCG unless QEMU_KVM=1. The guest powers off
+# when done; it is killed after GUEST_TIMEOUT seconds (by default
+# GUEST_TIMEOUT_DEFAULT, ci/guest/lib.sh), and before that, the console says
 # where each of its CPUs is (ci/guest/cpus.py, through QEMU's monitor), as
 # it does when run-suites reports a suite timing out (before it kills the
 # suite). QEMU_MEM is the guest's memory (1G),
@@ -26,7 +26,7 @@ arch=${1:?usage: qemu.sh ARCH [kernel args...]}
 shift
 arch_load "$arch"
 out=${KERNEL_OUT:-$top/build/$arch}
-timeout=${GUEST_TIMEOUT:-900}
+timeout=${GUEST_TIMEOUT:-$GUEST_TIMEOUT_DEFAULT}
 
 qemu=("${ARCH_QEMU[@]}")
 if [ "${QEMU_KVM:-0}" = 1 ]; then

@@ -52,14 +52,14 @@ vng_boot() {
 }
 
 # The guest's report goes to console.log; the suites' result lines show as
-# they come. GUEST_TIMEOUT (900 s) limits it, as ci/guest/qemu.sh's
+# they come. GUEST_TIMEOUT (GUEST_TIMEOUT_DEFAULT) limits it, as ci/guest/qemu.sh's
 # guests: vng waits for a guest that never powers off. When run-suites
 # says a suite timed out, and before a GUEST_TIMEOUT kill, the console
 # says where each CPU is (ci/guest/cpus.py, through a QEMU monitor socket
 # of our own; vng keeps its own monitor on stdio). As in qemu.sh, the
 # console and the dumps go through one fifo into console.log.
 boot() {
-	local criu t=${GUEST_TIMEOUT:-900} mon=$OUT/qemu-monitor.sock fifo=$OUT/console.fifo reader
+	local criu t=${GUEST_TIMEOUT:-$GUEST_TIMEOUT_DEFAULT} mon=$OUT/qemu-monitor.sock fifo=$OUT/console.fifo reader
 	[ -f "$OUT/suites" ] || die "$OUT/suites missing: run 'ci/run-arch.sh $arch vng'"
 	criu=${CRIU:-$("$top/ci/guest/criu.sh")}
 	rm -f "$mon" "$fifo"

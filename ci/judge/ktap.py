@@ -9,6 +9,7 @@ stops reporting, fails: it is never a pass.
 
   ktap.py CONSOLE_LOG [--name NAME] [--counts FILE] [--known FILE]
           [--own SUITES_FILE]
+  ktap.py --follow -          echo a console's report lines as they come
 
 --own reads the suites file (ci/suites, through ci/suites.py) for the
 suites marked "own:", the series' own tests: in a guest running the
@@ -307,14 +308,35 @@ def render(rep, name):
     return "\n".join(out)
 
 
+def follow(stream, out):
+    """Echo a guest console as it comes, keeping only the guest's report
+    (between BEGIN and DMESG_BEGIN, without the suites' "#" notes) and
+    the host harness's own lines (PREFIX: ...): what a run shows live."""
+    on = False
+    for line in stream:
+        text = line.rstrip("\r\n")
+        if text == BEGIN:
+            on = True
+        elif text == DMESG_BEGIN:
+            on = False
+        elif re.match(r"^ci/guest/[a-z]+\.sh:", text) or (on and not text.startswith("    #")):
+            out.write(line)
+            out.flush()
+    return 0
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("log")
+    ap.add_argument("log", help="the console log; - with --follow: standard input")
+    ap.add_argument("--follow", action="store_true",
+                    help="echo the report lines of a console as it comes (stdin), judge nothing")
     ap.add_argument("--name", default="guest")
     ap.add_argument("--counts", help="write 'passed failed skipped' to this file")
     ap.add_argument("--known", help="known failures file (SUITE | TEST | REASON)")
     ap.add_argument("--own", help="suites file: its own: suites may not skip")
     args = ap.parse_args()
+    if args.follow:
+        return follow(sys.stdin, sys.stdout)
     known = load_known(args.known) if args.known else {}
     own = load_own(args.own) if args.own else frozenset()
     with open(args.log, errors="replace") as f:
