@@ -15,6 +15,7 @@ guest_suites() {
 
 # How long a guest may run before the host kills it, in seconds, unless
 # GUEST_TIMEOUT says otherwise (the debug guest: times SLOW).
+# shellcheck disable=SC2034 # read by the scripts that source this
 GUEST_TIMEOUT_DEFAULT=900
 
 # Kernel command-line thresholds of the lockup detectors (kernel/configs/
