@@ -45,7 +45,7 @@ userspace-host: ## Build the C++ suite for x86_64 and run it on this host's kern
 run: setup ## Build and boot the ARCH kernel, run every suite, show the results
 	@ci/run-arch.sh $(ARCH)
 
-run-base: setup ## Boot the pristine base kernel with the series' tests (they skip)
+run-base: setup ## Boot the pristine base kernel with the series' tests (those that need the series skip)
 	@ci/run-arch.sh $(ARCH) base
 
 vng: setup ## A shell in the virtme-ng guest of the ARCH kernel (vng variant), on this host's userland
